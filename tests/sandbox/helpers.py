@@ -1,0 +1,27 @@
+import uuid
+
+import boto3
+from botocore.config import Config
+
+from mailgun_setup.dns.txt import quote_txt
+from mailgun_setup.verify.lookup import DnsLookup, parse_nameservers
+
+
+def route53(env, retries="standard", attempts=5):
+    return boto3.client("route53", config=Config(retries={"mode": retries, "max_attempts": attempts}))
+
+
+def new_r53_zone(client, name):
+    zone = client.create_hosted_zone(Name=name, CallerReference=str(uuid.uuid4()))["HostedZone"]
+    return zone["Id"].split("/")[-1]
+
+
+def upsert(client, zone_id, name, rtype, values, ttl=300):
+    client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{
+        "Action": "UPSERT", "ResourceRecordSet": {
+            "Name": name, "Type": rtype, "TTL": ttl,
+            "ResourceRecords": [{"Value": quote_txt(v) if rtype == "TXT" else v} for v in values]}}]})
+
+
+def lookup(env):
+    return DnsLookup(parse_nameservers(env["MAILGUN_SETUP_NAMESERVERS"]), lifetime=3)

@@ -1,0 +1,47 @@
+"""Route 53 (moto server) through boto3, as the product's code will use it."""
+import pytest
+from botocore.exceptions import ClientError
+
+from .helpers import lookup, new_r53_zone, route53, upsert
+
+
+def test_zone_and_record_sets_round_trip(sandbox_env, unique):
+    client = route53(sandbox_env)
+    zone_id = new_r53_zone(client, f"{unique}.com")
+    upsert(client, zone_id, f"mail.{unique}.com", "MX", ["10 mxa.mailgun.org", "10 mxb.mailgun.org"])
+    sets = client.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+    by_type = {(s["Name"], s["Type"]): s for s in sets}
+    assert {r["Value"] for r in by_type[(f"mail.{unique}.com.", "MX")]["ResourceRecords"]} == {
+        "10 mxa.mailgun.org", "10 mxb.mailgun.org"}
+    assert (f"{unique}.com.", "SOA") in by_type and (f"{unique}.com.", "NS") in by_type
+    assert sorted(lookup(sandbox_env).mx(f"mail.{unique}.com").values) == ["10 mxa.mailgun.org",
+                                                                            "10 mxb.mailgun.org"]
+
+
+def test_written_records_are_served_at_once_and_deleted_at_once(sandbox_env, unique):
+    client = route53(sandbox_env)
+    zone_id = new_r53_zone(client, f"{unique}.com")
+    name = f"_verify.{unique}.com"
+    upsert(client, zone_id, name, "TXT", ["one", "two"])
+    assert sorted(lookup(sandbox_env).txt(name).values) == ["one", "two"]
+    client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{
+        "Action": "DELETE", "ResourceRecordSet": {"Name": name, "Type": "TXT", "TTL": 300,
+                                                  "ResourceRecords": [{"Value": '"one"'}, {"Value": '"two"'}]}}]})
+    assert lookup(sandbox_env).txt(name).status == "nxdomain"
+
+
+def test_throttling_is_retried_by_botocore_standard_mode(sandbox_env, sandbox, unique):
+    client = route53(sandbox_env, attempts=5)
+    zone_id = new_r53_zone(client, f"{unique}.com")
+    sandbox.clear_request_logs()
+    sandbox.control("route53").add_fault(path="/rrset", status=400, code="Throttling", count=2)
+    upsert(client, zone_id, f"x.{unique}.com", "TXT", ["after-throttling"])
+    calls = [r.status for r in sandbox.request_log("route53") if r.path.endswith("/rrset/")]
+    assert calls == [400, 400, 200]
+    assert lookup(sandbox_env).txt(f"x.{unique}.com").values == ("after-throttling",)
+
+
+def test_unknown_zone_is_a_client_error(sandbox_env):
+    with pytest.raises(ClientError) as info:
+        route53(sandbox_env).list_resource_record_sets(HostedZoneId="ZNOSUCHZONE")
+    assert info.value.response["Error"]["Code"] == "NoSuchHostedZone"
