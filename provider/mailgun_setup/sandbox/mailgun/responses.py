@@ -77,7 +77,10 @@ def create_app(backend: MailgunBackend, region: str) -> Flask:
         backend.authenticate(auth.username if auth else None, auth.password if auth else None)
 
     # --- domains ----------------------------------------------------------
+    # Mailgun serves the domain endpoints under both /v3 and /v4 with the same shapes;
+    # the official SDK uses /v3, our client uses /v4.
     @app.post("/v4/domains")
+    @app.post("/v3/domains")
     def create_domain():
         name = _field("name")
         if not name:
@@ -99,16 +102,19 @@ def create_app(backend: MailgunBackend, region: str) -> Flask:
         return jsonify(_domain_payload(domain, "Domain DNS records have been created"))
 
     @app.get("/v4/domains")
+    @app.get("/v3/domains")
     def list_domains():
         skip, limit = _paging()
         total, items = backend.list_domains(region, skip, limit)
         return jsonify({"total_count": total, "items": [d.to_json() for d in items]})
 
     @app.get("/v4/domains/<name>")
+    @app.get("/v3/domains/<name>")
     def get_domain(name):
         return jsonify(_domain_payload(backend.get_domain(region, name)))
 
     @app.put("/v4/domains/<name>")
+    @app.put("/v3/domains/<name>")
     def update_domain(name):
         changes = {}
         for key in request.form:
@@ -123,6 +129,7 @@ def create_app(backend: MailgunBackend, region: str) -> Flask:
         return jsonify({"message": "Domain has been updated", **_domain_payload(domain)})
 
     @app.put("/v4/domains/<name>/verify")
+    @app.put("/v3/domains/<name>/verify")
     def verify_domain(name):
         domain = backend.verify_domain(region, name)
         return jsonify(_domain_payload(domain, "Domain DNS records have been updated"))

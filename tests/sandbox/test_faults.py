@@ -1,0 +1,36 @@
+"""Fault injection and request logs, driven over HTTP as a test in another process would."""
+import time
+
+import requests
+
+
+def test_control_endpoints_switch_faults_at_run_time(sandbox_env):
+    base = sandbox_env["MAILGUN_API_URL_EU"]
+    auth = ("api", sandbox_env["MAILGUN_API_KEY"])
+    requests.delete(f"{base}/_sandbox/requests")
+    rule = requests.post(f"{base}/_sandbox/faults", json={"path": "^/v3/routes", "status": 503, "count": 2}).json()
+    assert rule["status"] == 503
+    statuses = [requests.get(f"{base}/v3/routes", auth=auth).status_code for _ in range(3)]
+    assert statuses == [503, 503, 200]
+    log = requests.get(f"{base}/_sandbox/requests").json()["requests"]
+    assert [(r["method"], r["path"], r["status"]) for r in log] == [("GET", "/v3/routes", 503)] * 2 + [
+        ("GET", "/v3/routes", 200)]
+
+
+def test_latency_and_until_cleared(sandbox_env):
+    base = sandbox_env["CLOUDFLARE_BASE_URL"].rsplit("/client/v4", 1)[0]
+    headers = {"Authorization": f"Bearer {sandbox_env['CLOUDFLARE_API_TOKEN']}"}
+    requests.post(f"{base}/_sandbox/faults", json={"path": "/zones", "latency": 0.3, "count": None})
+    for _ in range(2):
+        started = time.monotonic()
+        assert requests.get(f"{base}/client/v4/zones", headers=headers).status_code == 200
+        assert time.monotonic() - started >= 0.3
+    requests.delete(f"{base}/_sandbox/faults")
+    started = time.monotonic()
+    requests.get(f"{base}/client/v4/zones", headers=headers)
+    assert time.monotonic() - started < 0.3
+
+
+def test_bad_rule_is_rejected(sandbox_env):
+    response = requests.post(f"{sandbox_env['AWS_ENDPOINT_URL_ROUTE_53']}/_sandbox/faults", json={"nope": 1})
+    assert response.status_code == 400 and "bad fault rule" in response.json()["message"]

@@ -1,0 +1,142 @@
+"""The Mailgun emulator through the official `mailgun` SDK and plain `requests`."""
+import pytest
+import requests
+from mailgun.client import Client
+
+from .helpers import new_r53_zone, route53, upsert
+
+
+@pytest.fixture
+def us(sandbox_env):
+    return Client(auth=("api", sandbox_env["MAILGUN_API_KEY"]), api_url=sandbox_env["MAILGUN_API_URL_US"])
+
+
+@pytest.fixture
+def eu(sandbox_env):
+    return Client(auth=("api", sandbox_env["MAILGUN_API_KEY"]), api_url=sandbox_env["MAILGUN_API_URL_EU"])
+
+
+def _publish(env, zone_id, records):
+    client = route53(env)
+    for record in records:
+        if record["record_type"] == "MX":
+            continue
+        upsert(client, zone_id, record["name"], record["record_type"], [record["value"]])
+
+
+def test_create_domain_gives_mailgun_shaped_records(us, unique):
+    body = us.domains.create(data={"name": f"mail.{unique}.com", "dkim_key_size": 2048}).json()
+    assert body["domain"]["state"] == "unverified" and body["domain"]["name"] == f"mail.{unique}.com"
+    sending = {r["record_type"] + ":" + r["name"]: r for r in body["sending_dns_records"]}
+    spf = sending[f"TXT:mail.{unique}.com"]
+    assert spf["value"] == "v=spf1 include:mailgun.org ~all" and spf["valid"] == "unknown"
+    dkim = next(r for k, r in sending.items() if "._domainkey." in k)
+    assert dkim["value"].startswith("k=rsa; p=") and len(dkim["value"]) > 255  # a real 2048-bit key
+    assert sending[f"CNAME:email.mail.{unique}.com"]["value"] == "mailgun.org"
+    mx = body["receiving_dns_records"]
+    assert [(r["value"], r["priority"]) for r in mx] == [("mxa.mailgun.org", "10"), ("mxb.mailgun.org", "10")]
+    assert all("name" not in r for r in mx)
+
+
+def test_eu_domain_records_and_one_global_namespace(us, eu, unique):
+    body = eu.domains.create(data={"name": f"mail.{unique}.eu"}).json()
+    assert "include:eu.mailgun.org" in body["sending_dns_records"][0]["value"]
+    assert us.domains.get(domain=f"mail.{unique}.eu").status_code == 404  # region-bound
+    taken = us.domains.create(data={"name": f"mail.{unique}.eu"})
+    assert taken.status_code == 400 and "already taken" in taken.json()["message"]
+    names = [d["name"] for d in eu.domainlist.get().json()["items"]]
+    assert f"mail.{unique}.eu" in names
+
+
+def test_verify_queries_real_dns(us, sandbox_env, unique):
+    zone_id = new_r53_zone(route53(sandbox_env), f"{unique}.com")
+    created = us.domains.create(data={"name": f"mail.{unique}.com"}).json()
+    first = us.domains.put(domain=f"mail.{unique}.com", verify=True).json()
+    assert first["domain"]["state"] == "unverified"
+    assert {r["valid"] for r in first["sending_dns_records"]} == {"invalid"}
+    _publish(sandbox_env, zone_id, [r for r in created["sending_dns_records"] if r["record_type"] == "TXT"])
+    second = us.domains.put(domain=f"mail.{unique}.com", verify=True).json()
+    assert second["domain"]["state"] == "active"
+    valid = {r["record_type"]: r["valid"] for r in second["sending_dns_records"]}
+    assert valid == {"TXT": "valid", "CNAME": "invalid"}
+    spf = next(r for r in second["sending_dns_records"] if r["value"].startswith("v=spf1"))
+    assert spf["cached"] == ["v=spf1 include:mailgun.org ~all"]
+    assert {r["valid"] for r in second["receiving_dns_records"]} == {"invalid"}
+
+
+def test_smtp_credentials(us, unique):
+    domain = f"mail.{unique}.com"
+    us.domains.create(data={"name": domain})
+    assert us.domains_credentials.create(domain=domain, data={"login": f"support@{domain}",
+                                                             "password": "s3cret-pass"}).status_code == 200
+    generated = us.domains_credentials.create(domain=domain, data={"login": f"hr@{domain}"}).json()
+    assert 5 <= len(generated["credentials"][f"hr@{domain}"]) <= 32
+    short = us.domains_credentials.create(domain=domain, data={"login": f"it@{domain}", "password": "abc"})
+    assert short.status_code == 400 and "between 5 and 32" in short.json()["message"]
+    other = us.domains_credentials.create(domain=domain, data={"login": "x@elsewhere.com", "password": "abcdef"})
+    assert other.status_code == 400
+    logins = sorted(c["login"] for c in us.domains_credentials.get(domain=domain).json()["items"])
+    assert logins == [f"hr@{domain}", f"support@{domain}"]
+    same = us.domains_credentials.put(domain=domain, login=f"support@{domain}", data={"password": "s3cret-pass"})
+    assert same.status_code == 400
+    assert us.domains_credentials.put(domain=domain, login=f"support@{domain}",
+                                      data={"password": "n3w-pass"}).status_code == 200
+    assert us.domains_credentials.delete(domain=domain, login=f"support@{domain}").status_code == 200
+    assert [c["login"] for c in us.domains_credentials.get(domain=domain).json()["items"]] == [f"hr@{domain}"]
+
+
+def test_routes_are_region_bound(us, eu, unique):
+    data = {"priority": 1, "description": "Forward support", "expression": f'match_recipient("support@{unique}.com")',
+            "action": ['forward("http://myhost.com/messages/")', "stop()"]}
+    route = us.routes.create(data=data).json()["route"]
+    assert route["actions"] == ['forward("http://myhost.com/messages/")', "stop()"]
+    assert us.routes.get(route_id=route["id"]).json()["route"]["description"] == "Forward support"
+    assert eu.routes.get(route_id=route["id"]).status_code == 404
+    assert route["id"] in [r["id"] for r in us.routes.get(filters={"limit": 1000}).json()["items"]]
+    updated = us.routes.put(route_id=route["id"], data={"description": "changed"}).json()
+    assert updated["description"] == "changed" and updated["priority"] == 1
+    bad = us.routes.create(data={**data, "action": ['forward("x"'], "priority": 2})
+    assert bad.status_code == 400 and "Invalid action" in bad.json()["message"]
+    assert us.routes.delete(route_id=route["id"]).status_code == 200
+    assert us.routes.get(route_id=route["id"]).status_code == 404
+
+
+def test_delete_domain(us, unique):
+    domain = f"mail.{unique}.com"
+    us.domains.create(data={"name": domain})
+    assert us.domains.delete(domain=domain).status_code == 200
+    assert us.domains.get(domain=domain).status_code == 404
+
+
+def test_auth_and_error_shapes(sandbox_env, unique):
+    base = sandbox_env["MAILGUN_API_URL_US"]
+    wrong = requests.get(f"{base}/v4/domains", auth=("api", "wrong-key"))
+    assert wrong.status_code == 401 and wrong.json() == {"message": "Invalid private key"}
+    missing = requests.get(f"{base}/v4/domains/nope.{unique}.com", auth=("api", sandbox_env["MAILGUN_API_KEY"]))
+    assert missing.status_code == 404 and missing.json() == {"message": "Domain not found"}
+    hooks = requests.get(f"{base}/v3/domains/nope.{unique}.com/webhooks", auth=("api", sandbox_env["MAILGUN_API_KEY"]))
+    assert hooks.status_code == 404 and "Reason" in hooks.json()
+
+
+def test_webhooks_and_tracking(us, sandbox_env, unique):
+    domain = f"mail.{unique}.com"
+    us.domains.create(data={"name": domain})
+    auth = ("api", sandbox_env["MAILGUN_API_KEY"])
+    base = f"{sandbox_env['MAILGUN_API_URL_US']}/v3/domains/{domain}"
+    created = requests.post(f"{base}/webhooks", auth=auth, data={"id": "permanent_fail", "url": "https://h/fail"})
+    assert created.json()["webhook"]["urls"] == ["https://h/fail"]
+    assert requests.post(f"{base}/webhooks", auth=auth, data={"id": "permanent_fail", "url": "https://h/x"}).status_code == 400
+    assert requests.get(f"{base}/webhooks", auth=auth).json()["webhooks"] == {"permanent_fail": {"urls": ["https://h/fail"]}}
+    assert requests.put(f"{base}/tracking/click", auth=auth, data={"active": "yes"}).status_code == 200
+    tracking = requests.get(f"{base}/tracking", auth=auth).json()["tracking"]
+    assert tracking["click"]["active"] is True and tracking["open"]["active"] is False
+
+
+def test_injected_429_carries_retry_after(sandbox, sandbox_env, unique):
+    sandbox.control("mailgun-us").add_fault(path="^/v4/domains$", method="GET", status=429, retry_after=2)
+    response = requests.get(f"{sandbox_env['MAILGUN_API_URL_US']}/v4/domains", auth=("api", "whatever"))
+    assert response.status_code == 429 and response.headers["Retry-After"] == "2"
+    assert "message" in response.json()
+    again = requests.get(f"{sandbox_env['MAILGUN_API_URL_US']}/v4/domains",
+                         auth=("api", sandbox_env["MAILGUN_API_KEY"]))
+    assert again.status_code == 200  # the fault applied to one request only
