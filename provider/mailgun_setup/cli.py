@@ -33,10 +33,8 @@ def sandbox_run(args) -> int:
         raise MailgunSetupError("sandbox run: give the command after '--', e.g. mailgun-setup sandbox run -- pytest")
     sandbox = _start_sandbox(args.zone)
     child = None
-    stop = threading.Event()
 
     def on_term(signum, _frame):
-        stop.set()
         if child and child.poll() is None:
             child.send_signal(signum)
 
@@ -47,8 +45,7 @@ def sandbox_run(args) -> int:
             try:
                 return child.wait()
             except KeyboardInterrupt:
-                # Ctrl-C reached the child too (same process group); wait for it to finish.
-                stop.set()
+                # Ctrl-C reached the child too (same process group): let it finish, then stop.
                 continue
     except FileNotFoundError:
         print(f"mailgun-setup: command not found: {command[0]}", file=sys.stderr)

@@ -1,4 +1,5 @@
 """The real Pulumi engine, offline, with a local file backend: a whole stack lifecycle."""
+import os
 import shutil
 
 import pytest
@@ -16,7 +17,7 @@ def project(tmp_path, sandbox_env):
     workdir = tmp_path / "project"
     shutil.copytree(REPO / "programs" / "smoke", workdir)
     (workdir / "Pulumi.yaml").write_text("name: smoke\nruntime: python\n")
-    env = offline_env(tmp_path / "state", tmp_path / "home", base={**__import__("os").environ, **sandbox_env})
+    env = offline_env(tmp_path / "state", tmp_path / "home", base={**os.environ, **sandbox_env})
     return PulumiCli(workdir, env)
 
 
