@@ -1,0 +1,1 @@
+"""Mailgun HTTP API client."""
