@@ -1,0 +1,115 @@
+"""Cloudflare DNS through the official SDK: find the zone of a name, add or remove our values.
+
+Each value is its own Cloudflare record. Ours carry :data:`OWNER_COMMENT`; removal deletes
+only records that carry it, so a foreign record with the same value is never touched.
+Records are always sent with full names (checked to end in the zone, against the "zone
+appended twice" mistake) and ``proxied=False``. Changes go out as one batch call.
+The SDK retries 429 and 5xx itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import cloudflare
+from cloudflare import Cloudflare
+
+from ..errors import AmbiguousZoneError, CloudflareApiError, RecordConflictError, ZoneNotFoundError
+from .route53 import RecordSet, Zone
+from .txt import unquote_txt
+
+OWNER_COMMENT = "managed-by: mailgun-setup"
+CNAME_CONFLICT_CODES = {81053, 81054}
+
+
+@dataclass(frozen=True)
+class _Existing:
+    id: str
+    value: str
+    ours: bool
+
+
+def _bare(name: str) -> str:
+    return name.lower().rstrip(".")
+
+
+def _value_of(record) -> str:
+    if record.type == "MX":
+        return f"{int(record.priority)} {_bare(record.content)}"  # the SDK gives a float
+    if record.type == "CNAME":
+        return _bare(record.content)
+    return _unquote(record.content)
+
+
+def _unquote(content: str) -> str:
+    """Cloudflare shows TXT content as written: quoted strings or plain text."""
+    return unquote_txt(content) if content.startswith('"') else content
+
+
+def _api_error(action: str, exc: cloudflare.APIStatusError) -> Exception:
+    errors = exc.body.get("errors", []) if isinstance(exc.body, dict) else []
+    codes = {e.get("code") for e in errors}
+    detail = "; ".join(f"{e.get('code')}: {e.get('message')}" for e in errors) or str(exc)
+    if codes & CNAME_CONFLICT_CODES:
+        return RecordConflictError(f"Cloudflare refused to {action}: {detail} (a CNAME cannot share its name "
+                                   f"with any other record; remove the conflicting record or pick another name)")
+    return CloudflareApiError(f"Cloudflare {action} failed: {detail}", exc.status_code)
+
+
+class CloudflareDns:
+    def __init__(self, client: Optional[Cloudflare] = None):
+        self.client = client or Cloudflare()  # CLOUDFLARE_API_TOKEN, CLOUDFLARE_BASE_URL from the environment
+
+    def find_zone(self, name: str) -> Zone:
+        labels = _bare(name).split(".")
+        for start in range(len(labels) - 1):
+            candidate = ".".join(labels[start:])
+            try:
+                zones = list(self.client.zones.list(name=candidate))
+            except cloudflare.APIStatusError as exc:
+                raise _api_error(f"list zones named {candidate}", exc) from None
+            if len(zones) > 1:
+                raise AmbiguousZoneError(f"{len(zones)} Cloudflare zones are named {candidate}: set the zone id")
+            if zones:
+                return Zone(zones[0].id, zones[0].name)
+        raise ZoneNotFoundError(f"no Cloudflare zone holds {_bare(name)}")
+
+    def _existing(self, zone: Zone, name: str, rtype: str) -> list[_Existing]:
+        try:
+            records = self.client.dns.records.list(zone_id=zone.id, name={"exact": _bare(name)}, type=rtype)
+            return [_Existing(r.id, _value_of(r), r.comment == OWNER_COMMENT) for r in records]
+        except cloudflare.APIStatusError as exc:
+            raise _api_error(f"list {rtype} records at {name}", exc) from None
+
+    def read(self, zone: Zone, name: str, rtype: str) -> Optional[RecordSet]:
+        existing = self._existing(zone, name, rtype)
+        return RecordSet(300, tuple(e.value for e in existing)) if existing else None
+
+    def _body(self, zone: Zone, name: str, rtype: str, ttl: int, value: str) -> dict:
+        full = _bare(name)
+        if not (full == zone.name or full.endswith("." + zone.name)):
+            raise RecordConflictError(f"{full} is not inside the Cloudflare zone {zone.name}")
+        body = {"type": rtype, "name": full, "ttl": ttl, "proxied": False, "comment": OWNER_COMMENT}
+        if rtype == "MX":
+            priority, host = value.split(" ", 1)
+            body.update(priority=int(priority), content=host)
+        else:
+            body["content"] = value
+        return body
+
+    def add_values(self, zone: Zone, name: str, rtype: str, ttl: int, values: list[str]) -> None:
+        present = {e.value for e in self._existing(zone, name, rtype)}
+        posts = [self._body(zone, name, rtype, ttl, v) for v in values if v not in present]
+        if posts:
+            self._batch(zone, f"add {rtype} records at {name}", posts=posts)
+
+    def remove_values(self, zone: Zone, name: str, rtype: str, values: list[str]) -> None:
+        deletes = [{"id": e.id} for e in self._existing(zone, name, rtype) if e.ours and e.value in values]
+        if deletes:
+            self._batch(zone, f"remove {rtype} records at {name}", deletes=deletes)
+
+    def _batch(self, zone: Zone, action: str, **changes) -> None:
+        try:
+            self.client.dns.records.batch(zone_id=zone.id, **changes)
+        except cloudflare.APIStatusError as exc:
+            raise _api_error(action, exc) from None

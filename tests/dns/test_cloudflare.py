@@ -1,0 +1,79 @@
+"""The Cloudflare backend against the sandbox's Cloudflare emulator and DNS server."""
+import pytest
+from cloudflare import Cloudflare
+
+from mailgun_setup.dns.cloudflare import OWNER_COMMENT, CloudflareDns
+from mailgun_setup.errors import RecordConflictError, ZoneNotFoundError
+from mailgun_setup.sandbox.mailgun.models import generate_dkim_public_key
+
+from ..sandbox.helpers import lookup
+
+
+@pytest.fixture
+def setup(sandbox_env, unique):
+    client = Cloudflare()
+    zone = client.zones.create(account={"id": "sandbox-account"}, name=f"{unique}.org")
+    return client, CloudflareDns(client), zone
+
+
+def test_finds_the_longest_matching_zone(setup, unique):
+    client, backend, zone = setup
+    deeper = client.zones.create(account={"id": "sandbox-account"}, name=f"eu.{unique}.org")
+    assert backend.find_zone(f"mail.eu.{unique}.org").id == deeper.id
+    assert backend.find_zone(f"mail.{unique}.org").id == zone.id
+    with pytest.raises(ZoneNotFoundError):
+        backend.find_zone(f"mail.{unique}.net")
+
+
+def test_adds_beside_foreign_values_and_removes_only_ours(setup, sandbox_env, sandbox, unique):
+    client, backend, zone = setup
+    name = f"mail.{unique}.org"
+    client.dns.records.create(zone_id=zone.id, type="TXT", name=name, content="google-site-verification=abc", ttl=1)
+    found = backend.find_zone(name)
+    dkim = "k=rsa; p=" + generate_dkim_public_key(2048)
+    sandbox.clear_request_logs()
+    backend.add_values(found, name, "TXT", 300, ["v=spf1 include:mailgun.org ~all"])
+    backend.add_values(found, f"krs._domainkey.{name}", "TXT", 300, [dkim])
+    backend.add_values(found, name, "MX", 300, ["10 mxa.mailgun.org", "10 mxb.mailgun.org"])
+    writes = [r for r in sandbox.request_log("cloudflare") if r.method == "POST"]
+    assert len(writes) == 3  # one batch per record set
+    assert sorted(lookup(sandbox_env).txt(name).values) == ["google-site-verification=abc",
+                                                             "v=spf1 include:mailgun.org ~all"]
+    assert lookup(sandbox_env).txt(f"krs._domainkey.{name}").values == (dkim,)
+    ours = list(client.dns.records.list(zone_id=zone.id, comment={"exact": OWNER_COMMENT}))
+    assert len(ours) == 4 and not any(r.proxied for r in ours)
+
+    backend.add_values(found, name, "TXT", 300, ["v=spf1 include:mailgun.org ~all"])  # idempotent
+    assert len(list(client.dns.records.list(zone_id=zone.id, name={"exact": name}, type="TXT"))) == 2
+
+    backend.remove_values(found, name, "TXT", ["v=spf1 include:mailgun.org ~all", "google-site-verification=abc"])
+    assert lookup(sandbox_env).txt(name).values == ("google-site-verification=abc",)
+    backend.remove_values(found, name, "MX", ["10 mxa.mailgun.org", "10 mxb.mailgun.org"])
+    assert lookup(sandbox_env).mx(name).status == "nodata"
+
+
+def test_cname_conflict_is_a_clear_error(setup, unique):
+    client, backend, zone = setup
+    name = f"email.mail.{unique}.org"
+    client.dns.records.create(zone_id=zone.id, type="A", name=name, content="192.0.2.1", ttl=1)
+    with pytest.raises(RecordConflictError, match="CNAME cannot share its name"):
+        backend.add_values(backend.find_zone(name), name, "CNAME", 300, ["mailgun.org"])
+
+
+def test_names_outside_the_zone_are_refused_before_any_write(setup, sandbox, unique):
+    _, backend, _ = setup
+    found = backend.find_zone(f"mail.{unique}.org")
+    sandbox.clear_request_logs()
+    with pytest.raises(RecordConflictError, match="not inside the Cloudflare zone"):
+        backend.add_values(found, "mail.other.net", "TXT", 300, ["x"])
+    assert sandbox.write_calls()["cloudflare"] == 0
+
+
+def test_read_gives_every_value_at_the_name(setup, unique):
+    client, backend, zone = setup
+    name = f"mail.{unique}.org"
+    client.dns.records.create(zone_id=zone.id, type="TXT", name=name, content='"quoted" "parts"', ttl=1)
+    found = backend.find_zone(name)
+    backend.add_values(found, name, "TXT", 300, ["ours"])
+    assert sorted(backend.read(found, name, "TXT").values) == ["ours", "quotedparts"]
+    assert backend.read(found, f"nothing.{unique}.org", "TXT") is None
