@@ -18,12 +18,12 @@ die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 
 setup_venv() {
   local stamp=".venv/.setup-stamp" want
+  command -v python3 >/dev/null || die "python3 (3.10 or newer) is required"
   want=$( (cat pyproject.toml; python3 --version) | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x .venv/bin/python ]; then
     say "python deps: up to date"
     return
   fi
-  command -v python3 >/dev/null || die "python3 (3.10 or newer) is required"
   say "python deps: installing into .venv"
   python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
@@ -57,8 +57,7 @@ build_engine() {
       -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$LANGHOST_SDK_VERSION" \
       -o "$staging/pulumi-language-python" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python)
   local sdk_dir
-  sdk_dir=$(cd engine && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)
-  [ -n "$sdk_dir" ] && [ -d "$sdk_dir/python" ] || (cd engine && GOFLAGS=-mod=mod go mod download github.com/pulumi/pulumi/sdk/v3)
+  (cd engine && GOFLAGS=-mod=mod go mod download github.com/pulumi/pulumi/sdk/v3)
   sdk_dir=$(cd engine && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)
   cp "$sdk_dir/python/cmd/pulumi-language-python-exec" "$staging/"
   cp "$sdk_dir/python/dist/pulumi-resource-pulumi-python" "$staging/"
@@ -73,13 +72,16 @@ setup_engine() {
     say "engine: pulumi v$PULUMI_VERSION ready in tools/"
     return
   fi
-  local on_path
+  local on_path on_path_dir f complete=1
   on_path=$(PATH=$(echo "$PATH" | tr ':' '\n' | grep -v "^$TOOLS_BIN\$" | paste -sd:) command -v pulumi || true)
-  if [ -n "$on_path" ] && [ "$(engine_version_of "$on_path")" = "v$PULUMI_VERSION" ] \
-     && [ -x "$(dirname "$on_path")/pulumi-language-python" ]; then
-    say "engine: using $on_path (v$PULUMI_VERSION)"
-    link_engine_from "$(dirname "$(readlink -f "$on_path")")"
-    return
+  if [ -n "$on_path" ] && [ "$(engine_version_of "$on_path")" = "v$PULUMI_VERSION" ]; then
+    on_path_dir=$(dirname "$(readlink -f "$on_path")")
+    for f in "${ENGINE_FILES[@]}"; do [ -e "$on_path_dir/$f" ] || complete=0; done
+    if [ "$complete" = 1 ]; then
+      say "engine: using $on_path (v$PULUMI_VERSION)"
+      link_engine_from "$on_path_dir"
+      return
+    fi
   fi
   if [ ! -x "$ENGINE_DIR/pulumi" ] || [ "$(engine_version_of "$ENGINE_DIR/pulumi")" != "v$PULUMI_VERSION" ]; then
     build_engine

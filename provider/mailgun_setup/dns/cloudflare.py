@@ -15,8 +15,8 @@ import cloudflare
 from cloudflare import Cloudflare
 
 from ..errors import AmbiguousZoneError, CloudflareApiError, RecordConflictError, ZoneNotFoundError
-from .route53 import RecordSet, Zone
 from .txt import unquote_txt
+from .types import RecordSet, Zone, normalise_value
 
 OWNER_COMMENT = "managed-by: mailgun-setup"
 CNAME_CONFLICT_CODES = {81053, 81054}
@@ -27,6 +27,7 @@ class _Existing:
     id: str
     value: str
     ours: bool
+    ttl: int
 
 
 def _bare(name: str) -> str:
@@ -35,10 +36,10 @@ def _bare(name: str) -> str:
 
 def _value_of(record) -> str:
     if record.type == "MX":
-        return f"{int(record.priority)} {_bare(record.content)}"  # the SDK gives a float
-    if record.type == "CNAME":
-        return _bare(record.content)
-    return _unquote(record.content)
+        return normalise_value("MX", f"{int(record.priority)} {record.content}")  # the SDK gives a float
+    if record.type == "TXT":
+        return _unquote(record.content)
+    return normalise_value(record.type, record.content)
 
 
 def _unquote(content: str) -> str:
@@ -77,13 +78,14 @@ class CloudflareDns:
     def _existing(self, zone: Zone, name: str, rtype: str) -> list[_Existing]:
         try:
             records = self.client.dns.records.list(zone_id=zone.id, name={"exact": _bare(name)}, type=rtype)
-            return [_Existing(r.id, _value_of(r), r.comment == OWNER_COMMENT) for r in records]
+            return [_Existing(r.id, _value_of(r), r.comment == OWNER_COMMENT, 300 if r.ttl == 1 else int(r.ttl))
+                    for r in records]
         except cloudflare.APIStatusError as exc:
             raise _api_error(f"list {rtype} records at {name}", exc) from None
 
     def read(self, zone: Zone, name: str, rtype: str) -> Optional[RecordSet]:
         existing = self._existing(zone, name, rtype)
-        return RecordSet(300, tuple(e.value for e in existing)) if existing else None
+        return RecordSet(existing[0].ttl, tuple(e.value for e in existing)) if existing else None
 
     def _body(self, zone: Zone, name: str, rtype: str, ttl: int, value: str) -> dict:
         full = _bare(name)

@@ -7,7 +7,6 @@ Retries on throttling are botocore's own ``standard`` mode.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 import boto3
@@ -16,20 +15,9 @@ from botocore.exceptions import ClientError
 
 from ..errors import AmbiguousZoneError, Route53ApiError, ZoneNotFoundError
 from .txt import quote_txt, unquote_txt
+from .types import RecordSet, Zone, normalise_value
 
 RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8})
-
-
-@dataclass(frozen=True)
-class Zone:
-    id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class RecordSet:
-    ttl: int
-    values: tuple[str, ...]  # raw values: TXT unquoted and joined, MX "10 host", CNAME host
 
 
 def _fqdn(name: str) -> str:
@@ -41,9 +29,13 @@ def to_wire_value(rtype: str, value: str) -> str:
 
 
 def from_wire_value(rtype: str, value: str) -> str:
-    if rtype == "TXT":
-        return unquote_txt(value)
-    return value.lower().rstrip(".")
+    return unquote_txt(value) if rtype == "TXT" else normalise_value(rtype, value)
+
+
+def _api_error(method: str, exc: ClientError) -> Route53ApiError:
+    error = exc.response.get("Error", {})
+    return Route53ApiError(f"Route 53 {method} failed: {error.get('Code')}: {error.get('Message')}",
+                           exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode"))
 
 
 class Route53:
@@ -54,9 +46,7 @@ class Route53:
         try:
             return getattr(self.client, method)(**kwargs)
         except ClientError as exc:
-            error = exc.response.get("Error", {})
-            raise Route53ApiError(f"Route 53 {method} failed: {error.get('Code')}: {error.get('Message')}",
-                                  exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")) from None
+            raise _api_error(method, exc) from None
 
     def find_zone(self, name: str) -> Zone:
         """The public hosted zone with the longest name that ``name`` ends in."""
@@ -72,7 +62,7 @@ class Route53:
                     if wanted == zone_name or wanted.endswith("." + zone_name):
                         candidates.setdefault(zone_name, []).append(zone["Id"].split("/")[-1])
         except ClientError as exc:
-            raise Route53ApiError(f"Route 53 list_hosted_zones failed: {exc}") from None
+            raise _api_error("list_hosted_zones", exc) from None
         if not candidates:
             raise ZoneNotFoundError(f"no public Route 53 hosted zone holds {wanted.rstrip('.')}")
         best = max(candidates, key=len)
@@ -86,32 +76,37 @@ class Route53:
                           StartRecordType=rtype, MaxItems="1")
         for rrset in page["ResourceRecordSets"]:
             if _fqdn(rrset["Name"]) == _fqdn(name) and rrset["Type"] == rtype:
-                values = tuple(from_wire_value(rtype, r["Value"]) for r in rrset.get("ResourceRecords", []))
-                return RecordSet(int(rrset.get("TTL", 300)), values)
+                wire = tuple(r["Value"] for r in rrset.get("ResourceRecords", []))
+                return RecordSet(int(rrset.get("TTL", 300)), tuple(from_wire_value(rtype, v) for v in wire), wire)
         return None
 
-    def _change(self, zone_id: str, action: str, name: str, rtype: str, ttl: int, values) -> None:
+    def _change(self, zone_id: str, action: str, name: str, rtype: str, ttl: int, wire_values) -> None:
         change = {"Action": action, "ResourceRecordSet": {
             "Name": _fqdn(name), "Type": rtype, "TTL": ttl,
-            "ResourceRecords": [{"Value": to_wire_value(rtype, v)} for v in values]}}
+            "ResourceRecords": [{"Value": v} for v in wire_values]}}
         self._call("change_resource_record_sets", HostedZoneId=zone_id, ChangeBatch={"Changes": [change]})
 
-    def add_values(self, zone_id: str, name: str, rtype: str, ttl: int, values: list[str]) -> None:
+    def set_values(self, zone_id: str, name: str, rtype: str, ttl: int, add: list[str],
+                   drop: list[str] = ()) -> None:
+        """Add ``add`` and remove ``drop`` from the record set in one read and at most one change.
+
+        The TTL belongs to the whole record set: ours is applied whenever we write it.
+        """
         current = self.read(zone_id, name, rtype)
-        union = list(current.values) if current else []
-        union += [v for v in values if v not in union]
-        if current and set(union) == set(current.values):
+        before = list(current.values) if current else []
+        after = [v for v in before if v not in drop]
+        after += [v for v in add if v not in after]
+        if current and after == before and current.ttl == ttl:
             return
-        self._change(zone_id, "UPSERT", name, rtype, ttl if current is None else current.ttl, union)
+        if after:
+            self._change(zone_id, "UPSERT", name, rtype, ttl, [to_wire_value(rtype, v) for v in after])
+        elif current:
+            self._change(zone_id, "DELETE", name, rtype, current.ttl, current.wire)
+
+    def add_values(self, zone_id: str, name: str, rtype: str, ttl: int, values: list[str]) -> None:
+        self.set_values(zone_id, name, rtype, ttl, add=values)
 
     def remove_values(self, zone_id: str, name: str, rtype: str, values: list[str]) -> None:
         current = self.read(zone_id, name, rtype)
-        if current is None:
-            return
-        remaining = [v for v in current.values if v not in values]
-        if len(remaining) == len(current.values):
-            return
-        if remaining:
-            self._change(zone_id, "UPSERT", name, rtype, current.ttl, remaining)
-        else:
-            self._change(zone_id, "DELETE", name, rtype, current.ttl, current.values)
+        if current and any(v in current.values for v in values):
+            self.set_values(zone_id, name, rtype, current.ttl, add=[], drop=values)

@@ -80,7 +80,7 @@ class MailgunClient:
             items = page.get("items") or []
             yield from items
             skip += len(items)
-            if len(items) < PAGE_SIZE or skip >= page.get("total_count", skip):
+            if len(items) < PAGE_SIZE or skip >= page.get("total_count", float("inf")):
                 return
 
     # --- domains ----------------------------------------------------------

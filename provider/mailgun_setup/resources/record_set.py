@@ -14,6 +14,7 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 from pulumi.runtime.rpc import UNKNOWN
 
 from ..dns.route53 import Route53
+from ..dns.types import normalise_value
 
 RECORD_TYPES = ("TXT", "MX", "CNAME")
 FQDN = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -21,7 +22,7 @@ REPLACE_ON = ("name", "record_type")
 
 
 def _known(value: Any) -> bool:
-    return value is not UNKNOWN and value != UNKNOWN
+    return value != UNKNOWN
 
 
 def check_inputs(props: dict) -> list[CheckFailure]:
@@ -43,9 +44,17 @@ def check_inputs(props: dict) -> list[CheckFailure]:
 
 class RecordSetProvider(ResourceProvider):
     def check(self, _olds: dict, news: dict) -> CheckResult:
-        news = {**news, "name": news["name"].lower().rstrip(".") if isinstance(news.get("name"), str) else
-                news.get("name"), "ttl": news.get("ttl") or 300}
-        return CheckResult(news, check_inputs(news))
+        news = {**news, "ttl": 300 if news.get("ttl") is None else news["ttl"]}
+        failures = check_inputs(news)
+        if not failures:  # compare as the backends read values back
+            if _known(news.get("name")):
+                news["name"] = news["name"].lower().rstrip(".")
+            if _known(news.get("values")) and _known(news.get("record_type")):
+                try:
+                    news["values"] = [normalise_value(news["record_type"], v) for v in news["values"]]
+                except ValueError:
+                    failures.append(CheckFailure("values", "an MX value is \"<priority> <host>\""))
+        return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
         keys = ("name", "record_type", "values", "ttl")
@@ -70,11 +79,9 @@ class RecordSetProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict, news: dict) -> UpdateResult:
         zone_id = olds["zone_id"]
-        route53 = Route53()
-        route53.add_values(zone_id, news["name"], news["record_type"], int(news["ttl"]), list(news["values"]))
         dropped = [v for v in olds.get("values", []) if v not in news["values"]]
-        if dropped:
-            route53.remove_values(zone_id, news["name"], news["record_type"], dropped)
+        Route53().set_values(zone_id, news["name"], news["record_type"], int(news["ttl"]),
+                             add=list(news["values"]), drop=dropped)
         return UpdateResult({**news, "zone_id": zone_id, "zone_name": olds.get("zone_name")})
 
     def delete(self, id_: str, props: dict) -> None:
