@@ -77,13 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="area", required=True)
     sandbox = commands.add_parser("sandbox", help="local Mailgun, Route 53, Cloudflare and DNS servers")
     actions = sandbox.add_subparsers(dest="action", required=True)
-    zone_help = "create a public zone first, e.g. route53:company.com or cloudflare:example.org (repeatable)"
-    run = actions.add_parser("run", help="start the sandbox, run COMMAND with its variables set, stop it")
-    run.add_argument("--zone", action="append", default=[], metavar="PROVIDER:NAME", help=zone_help)
+    zones = argparse.ArgumentParser(add_help=False)
+    zones.add_argument("--zone", action="append", default=[], metavar="PROVIDER:NAME",
+                       help="create a public zone first, e.g. route53:company.com or cloudflare:example.org "
+                            "(repeatable)")
+    run = actions.add_parser("run", parents=[zones],
+                             help="start the sandbox, run COMMAND with its variables set, stop it")
     run.add_argument("command", nargs=argparse.REMAINDER)
     run.set_defaults(handler=sandbox_run)
-    up = actions.add_parser("up", help="run the sandbox in the foreground and print the variables to export")
-    up.add_argument("--zone", action="append", default=[], metavar="PROVIDER:NAME", help=zone_help)
+    up = actions.add_parser("up", parents=[zones],
+                            help="run the sandbox in the foreground and print the variables to export")
     up.set_defaults(handler=sandbox_up)
     return parser
 

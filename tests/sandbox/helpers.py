@@ -1,9 +1,8 @@
-import uuid
-
 import boto3
 from botocore.config import Config
 
 from mailgun_setup.dns.route53 import to_wire_value
+from mailgun_setup.sandbox.seed import create_route53_zone
 from mailgun_setup.verify.lookup import DnsLookup, parse_nameservers
 
 
@@ -14,9 +13,7 @@ def route53(env, retries="standard", attempts=5):
                         config=Config(retries={"mode": retries, "max_attempts": attempts}))
 
 
-def new_r53_zone(client, name):
-    zone = client.create_hosted_zone(Name=name, CallerReference=str(uuid.uuid4()))["HostedZone"]
-    return zone["Id"].split("/")[-1]
+new_r53_zone = create_route53_zone
 
 
 def upsert(client, zone_id, name, rtype, values, ttl=300):

@@ -106,10 +106,10 @@ class ServiceControl:
 class ControlledApp:
     """WSGI middleware adding fault injection, a request log and control endpoints."""
 
-    def __init__(self, app, control: ServiceControl, render_error: ErrorRenderer = json_message_error):
+    def __init__(self, app, control: ServiceControl, render_error: Optional[ErrorRenderer] = None):
         self.app = app
         self.control = control
-        self.render_error = render_error
+        self.render_error = render_error or json_message_error
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET")

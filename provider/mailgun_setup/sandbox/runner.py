@@ -95,8 +95,7 @@ class Sandbox:
 
     def _serve(self, name: str, app, render_error=None) -> None:
         control = ServiceControl(name)
-        wrapped = ControlledApp(app, control, render_error) if render_error else ControlledApp(app, control)
-        server = make_server(self.host, 0, wrapped, threaded=True, request_handler=QuietRequestHandler)
+        server = make_server(self.host, 0, ControlledApp(app, control, render_error), threaded=True, request_handler=QuietRequestHandler)
         thread = threading.Thread(target=server.serve_forever, name=f"sandbox-{name}", daemon=True)
         thread.start()
         self.services[name] = _HttpService(name, control, server, thread)
