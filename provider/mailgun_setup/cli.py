@@ -1,13 +1,16 @@
-"""Command line: ``mailgun-setup sandbox run -- <command>`` and ``mailgun-setup sandbox up``."""
+"""Command line: ``mailgun-setup sandbox run -- <command>``, ``mailgun-setup sandbox up`` and
+``mailgun-setup handoff --stack NAME``."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import signal
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 from .errors import MailgunSetupError
 
@@ -72,6 +75,51 @@ def sandbox_up(args) -> int:
         sandbox.stop()
 
 
+def _stack_domains(args) -> dict:
+    if args.from_json == "-":
+        text, source = sys.stdin.read(), "stdin"
+    elif args.from_json:
+        try:
+            text, source = Path(args.from_json).read_text(encoding="utf-8"), args.from_json
+        except OSError as exc:
+            raise MailgunSetupError(f"cannot read {args.from_json}: {exc.strerror}") from None
+    else:
+        from .engine import PulumiCli, engine_env
+        pulumi = PulumiCli(Path(args.cwd), engine_env())
+        text = pulumi.run("stack", "output", "domains", "--json", "--stack", args.stack).stdout
+        source = f"the output `domains` of stack {args.stack}"
+    try:
+        domains = json.loads(text)
+        if isinstance(domains, str):  # exported as a JSON-encoded string
+            domains = json.loads(domains)
+    except ValueError as exc:
+        raise MailgunSetupError(f"{source} is not valid JSON: {exc}") from None
+    if not isinstance(domains, dict):
+        raise MailgunSetupError(f"{source} is not a map of domain name to records")
+    return domains
+
+
+def handoff(args) -> int:
+    from .handoff import render_sheet
+
+    domains = _stack_domains(args)
+    if not domains:
+        raise MailgunSetupError(f"stack {args.stack} has no domains: nothing to hand off "
+                                "(has `pulumi up` run for it?)")
+    try:
+        sheet = render_sheet(domains, args.stack)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise MailgunSetupError(f"cannot render the sheet for stack {args.stack}: {exc!r}") from None
+    if args.output:
+        try:
+            Path(args.output).write_text(sheet, encoding="utf-8")
+        except OSError as exc:
+            raise MailgunSetupError(f"cannot write {args.output}: {exc.strerror}") from None
+    else:
+        sys.stdout.write(sheet)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mailgun-setup", description=__doc__)
     commands = parser.add_subparsers(dest="area", required=True)
@@ -88,6 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
     up = actions.add_parser("up", parents=[zones],
                             help="run the sandbox in the foreground and print the variables to export")
     up.set_defaults(handler=sandbox_up)
+    handoff_cmd = commands.add_parser("handoff", help="write the DNS records of a stack as a sheet for the "
+                                                      "DNS administrator (Markdown)")
+    handoff_cmd.add_argument("--stack", required=True, metavar="NAME", help="the Pulumi stack")
+    handoff_cmd.add_argument("--output", metavar="FILE", help="write the sheet here (default: stdout)")
+    handoff_cmd.add_argument("--from-json", metavar="FILE",
+                             help="read the `domains` output from FILE ('-' for stdin) instead of asking Pulumi")
+    handoff_cmd.add_argument("--cwd", metavar="DIR", default=".", help="the Pulumi project folder (default: .)")
+    handoff_cmd.set_defaults(handler=handoff)
     return parser
 
 

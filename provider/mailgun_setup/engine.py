@@ -28,11 +28,20 @@ def find_pulumi() -> Path:
     raise EngineError("the Pulumi engine is not installed: run scripts/setup.sh (or `make setup`)")
 
 
-def offline_env(state_dir: Path, home_dir: Path, passphrase: str = "sandbox-passphrase",
-                base: Optional[dict] = None) -> dict[str, str]:
+def engine_env(base: Optional[dict] = None) -> dict[str, str]:
+    """``base`` (default: this process's environment) with this interpreter and the engine first on PATH.
+
+    Backend, home and secrets are left as the user has them.
+    """
     env = dict(os.environ if base is None else base)
     engine_dir = find_pulumi().parent
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), str(engine_dir), env.get("PATH", "")])
+    return env
+
+
+def offline_env(state_dir: Path, home_dir: Path, passphrase: str = "sandbox-passphrase",
+                base: Optional[dict] = None) -> dict[str, str]:
+    env = engine_env(base)
     env.update({
         "PULUMI_HOME": str(home_dir),
         "PULUMI_BACKEND_URL": f"file://{state_dir}",

@@ -2,6 +2,7 @@
 import pytest
 from cloudflare import Cloudflare
 
+from mailgun_setup.dns import publish
 from mailgun_setup.dns.cloudflare import OWNER_COMMENT, CloudflareDns
 from mailgun_setup.errors import RecordConflictError, ZoneNotFoundError
 from mailgun_setup.sandbox.mailgun.models import generate_dkim_public_key
@@ -25,31 +26,44 @@ def test_finds_the_longest_matching_zone(setup, unique):
         backend.find_zone(f"mail.{unique}.net")
 
 
-def test_adds_beside_foreign_values_and_removes_only_ours(setup, sandbox_env, sandbox, unique):
+def test_publishes_beside_foreign_values_in_one_batch_and_removes_only_ours(setup, sandbox_env, sandbox, unique):
     client, backend, zone = setup
     name = f"mail.{unique}.org"
     client.dns.records.create(zone_id=zone.id, type="TXT", name=name, content="google-site-verification=abc", ttl=1)
     found = backend.find_zone(name)
     dkim = "k=rsa; p=" + generate_dkim_public_key(2048)
+    wanted = {(name, "TXT"): ["v=spf1 include:mailgun.org ~all"], (f"krs._domainkey.{name}", "TXT"): [dkim],
+              (name, "MX"): ["10 mxa.mailgun.org", "10 mxb.mailgun.org"]}
     sandbox.clear_request_logs()
-    backend.add_values(found, name, "TXT", 300, ["v=spf1 include:mailgun.org ~all"])
-    backend.add_values(found, f"krs._domainkey.{name}", "TXT", 300, [dkim])
-    backend.add_values(found, name, "MX", 300, ["10 mxa.mailgun.org", "10 mxb.mailgun.org"])
-    writes = [r for r in sandbox.request_log("cloudflare") if r.method == "POST"]
-    assert len(writes) == 3  # one batch per record set
+    publish.publish(backend, found, wanted)
+    assert sandbox.write_calls()["cloudflare"] == 1  # one batch for the whole subdomain
     assert sorted(lookup(sandbox_env).txt(name).values) == ["google-site-verification=abc",
                                                              "v=spf1 include:mailgun.org ~all"]
     assert lookup(sandbox_env).txt(f"krs._domainkey.{name}").values == (dkim,)
     ours = list(client.dns.records.list(zone_id=zone.id, comment={"exact": OWNER_COMMENT}))
     assert len(ours) == 4 and not any(r.proxied for r in ours)
 
-    backend.add_values(found, name, "TXT", 300, ["v=spf1 include:mailgun.org ~all"])  # idempotent
-    assert len(list(client.dns.records.list(zone_id=zone.id, name={"exact": name}, type="TXT"))) == 2
+    sandbox.clear_request_logs()
+    publish.publish(backend, found, wanted)  # idempotent
+    assert sandbox.write_calls()["cloudflare"] == 0
 
-    backend.remove_values(found, name, "TXT", ["v=spf1 include:mailgun.org ~all", "google-site-verification=abc"])
-    assert lookup(sandbox_env).txt(name).values == ("google-site-verification=abc",)
-    backend.remove_values(found, name, "MX", ["10 mxa.mailgun.org", "10 mxb.mailgun.org"])
+    publish.withdraw(backend, found, {**wanted, (name, "TXT"): ["v=spf1 include:mailgun.org ~all",
+                                                                "google-site-verification=abc"]})
+    assert lookup(sandbox_env).txt(name).values == ("google-site-verification=abc",)  # not ours: no comment
     assert lookup(sandbox_env).mx(name).status == "nodata"
+
+
+def test_spf_merges_into_a_foreign_record_and_comes_back_out(setup, sandbox_env, unique):
+    client, backend, zone = setup
+    name = f"mail.{unique}.org"
+    foreign = client.dns.records.create(zone_id=zone.id, type="TXT", name=name, content="v=spf1 mx ~all", ttl=1)
+    found = backend.find_zone(name)
+    wanted = {(name, "TXT"): ["v=spf1 include:mailgun.org ~all"]}
+    publish.publish(backend, found, wanted)
+    assert lookup(sandbox_env).txt(name).values == ("v=spf1 mx include:mailgun.org ~all",)
+    publish.withdraw(backend, found, wanted)
+    assert lookup(sandbox_env).txt(name).values == ("v=spf1 mx ~all",)
+    assert client.dns.records.get(zone_id=zone.id, dns_record_id=foreign.id).content == "v=spf1 mx ~all"
 
 
 def test_cname_conflict_is_a_clear_error(setup, unique):
@@ -57,7 +71,7 @@ def test_cname_conflict_is_a_clear_error(setup, unique):
     name = f"email.mail.{unique}.org"
     client.dns.records.create(zone_id=zone.id, type="A", name=name, content="192.0.2.1", ttl=1)
     with pytest.raises(RecordConflictError, match="CNAME cannot share its name"):
-        backend.add_values(backend.find_zone(name), name, "CNAME", 300, ["mailgun.org"])
+        publish.publish(backend, backend.find_zone(name), {(name, "CNAME"): ["mailgun.org"]})
 
 
 def test_names_outside_the_zone_are_refused_before_any_write(setup, sandbox, unique):
@@ -65,7 +79,7 @@ def test_names_outside_the_zone_are_refused_before_any_write(setup, sandbox, uni
     found = backend.find_zone(f"mail.{unique}.org")
     sandbox.clear_request_logs()
     with pytest.raises(RecordConflictError, match="not inside the Cloudflare zone"):
-        backend.add_values(found, "mail.other.net", "TXT", 300, ["x"])
+        publish.publish(backend, found, {("mail.other.net", "TXT"): ["x"]})
     assert sandbox.write_calls()["cloudflare"] == 0
 
 
@@ -74,6 +88,6 @@ def test_read_gives_every_value_at_the_name(setup, unique):
     name = f"mail.{unique}.org"
     client.dns.records.create(zone_id=zone.id, type="TXT", name=name, content='"quoted" "parts"', ttl=1)
     found = backend.find_zone(name)
-    backend.add_values(found, name, "TXT", 300, ["ours"])
+    publish.publish(backend, found, {(name, "TXT"): ["ours"]})
     assert sorted(backend.read(found, name, "TXT").values) == ["ours", "quotedparts"]
     assert backend.read(found, f"nothing.{unique}.org", "TXT") is None

@@ -1,37 +1,88 @@
 """The Route 53 backend against moto's server and the sandbox DNS server."""
+from mailgun_setup.dns import publish
 from mailgun_setup.dns.route53 import Route53
 
 from ..sandbox.helpers import lookup, new_r53_zone, route53, upsert
 
+SPF = "v=spf1 include:mailgun.org ~all"
 
-def test_set_values_reads_once_writes_once_and_applies_ttl(sandbox_env, sandbox, unique):
+
+def test_publish_is_one_batch_and_withdraw_leaves_foreign_values(sandbox_env, sandbox, unique):
     client = route53(sandbox_env)
-    zone_id = new_r53_zone(client, f"{unique}.com")
+    new_r53_zone(client, f"{unique}.com")
     name = f"mail.{unique}.com"
-    upsert(client, zone_id, name, "TXT", ["foreign"])
     backend = Route53(client)
-    backend.set_values(zone_id, name, "TXT", 300, add=["old"])
+    zone = backend.find_zone(name)
+    upsert(client, zone.id, name, "TXT", ["google-site-verification=abc"])
+    wanted = {(name, "TXT"): [SPF], (f"mg._domainkey.{name}", "TXT"): ["k=rsa; p=" + "A" * 400],
+              (name, "MX"): ["10 mxa.mailgun.org", "10 mxb.mailgun.org"]}
     sandbox.clear_request_logs()
-    backend.set_values(zone_id, name, "TXT", 600, add=["new"], drop=["old"])
-    log = sandbox.request_log("route53")
-    assert [r.method for r in log] == ["GET", "POST"]
-    assert backend.read(zone_id, name, "TXT").ttl == 600
-    assert sorted(lookup(sandbox_env).txt(name).values) == ["foreign", "new"]
+    already = publish.publish(backend, zone, wanted)
+    assert already[(name, "TXT")] == []
+    assert [r.method for r in sandbox.request_log("route53")] == ["GET", "GET", "GET", "POST"]  # 3 reads, 1 batch
+    dns = lookup(sandbox_env)
+    assert sorted(dns.txt(name).values) == sorted([SPF, "google-site-verification=abc"])
+    assert dns.txt(f"mg._domainkey.{name}").values == ("k=rsa; p=" + "A" * 400,)  # split at 255 on the wire
+    assert sorted(dns.mx(name).values) == ["10 mxa.mailgun.org", "10 mxb.mailgun.org"]
+
     sandbox.clear_request_logs()
-    backend.set_values(zone_id, name, "TXT", 900, add=["new"])  # a TTL-only change is still written
-    assert backend.read(zone_id, name, "TXT").ttl == 900
-    backend.remove_values(zone_id, name, "TXT", ["new"])
-    assert lookup(sandbox_env).txt(name).values == ("foreign",)
+    assert publish.publish(backend, zone, wanted)[(name, "MX")] == wanted[(name, "MX")]  # idempotent
+    assert sandbox.write_calls()["route53"] == 0
+
+    publish.withdraw(backend, zone, wanted)
+    assert dns.txt(name).values == ("google-site-verification=abc",)
+    assert dns.mx(name).status == "nxdomain" or dns.mx(name).status == "nodata"
+    assert dns.txt(f"mg._domainkey.{name}").status == "nxdomain"
 
 
-def test_mx_values_compare_case_and_dot_insensitively(sandbox_env, unique):
+def test_spf_merges_into_a_foreign_spf_and_comes_back_out(sandbox_env, unique):
     client = route53(sandbox_env)
-    zone_id = new_r53_zone(client, f"{unique}.com")
+    new_r53_zone(client, f"{unique}.com")
     name = f"mail.{unique}.com"
-    upsert(client, zone_id, name, "MX", ["10 MXA.mailgun.org."])
     backend = Route53(client)
-    assert backend.read(zone_id, name, "MX").values == ("10 mxa.mailgun.org",)
-    backend.add_values(zone_id, name, "MX", 300, ["10 mxa.mailgun.org"])
-    assert backend.read(zone_id, name, "MX").values == ("10 mxa.mailgun.org",)  # no duplicate
-    backend.remove_values(zone_id, name, "MX", ["10 mxa.mailgun.org"])
-    assert lookup(sandbox_env).mx(name).status == "nxdomain"
+    zone = backend.find_zone(name)
+    foreign = "v=spf1 include:_spf.google.com -all"
+    upsert(client, zone.id, name, "TXT", [foreign])
+    publish.publish(backend, zone, {(name, "TXT"): [SPF]})
+    assert lookup(sandbox_env).txt(name).values == ("v=spf1 include:_spf.google.com include:mailgun.org -all",)
+    assert publish.present(backend, zone, {(name, "TXT"): [SPF]})[(name, "TXT")] == [SPF]
+    publish.withdraw(backend, zone, {(name, "TXT"): [SPF]})
+    assert lookup(sandbox_env).txt(name).values == (foreign,)
+
+
+def test_values_there_before_us_are_kept_on_withdraw(sandbox_env, unique):
+    client = route53(sandbox_env)
+    new_r53_zone(client, f"{unique}.com")
+    name = f"mail.{unique}.com"
+    backend = Route53(client)
+    zone = backend.find_zone(name)
+    upsert(client, zone.id, name, "MX", ["10 MXA.mailgun.org."])
+    wanted = {(name, "MX"): ["10 mxa.mailgun.org", "10 mxb.mailgun.org"]}
+    already = publish.publish(backend, zone, wanted)
+    assert already[(name, "MX")] == ["10 mxa.mailgun.org"]  # compared case- and dot-insensitively
+    publish.withdraw(backend, zone, wanted, keep=already)
+    assert lookup(sandbox_env).mx(name).values == ("10 mxa.mailgun.org",)
+
+
+def test_zone_carries_its_nameservers(sandbox_env, unique):
+    client = route53(sandbox_env)
+    new_r53_zone(client, f"{unique}.com")
+    assert Route53(client).find_zone(f"a.b.{unique}.com").nameservers
+
+
+def test_sync_moves_from_old_to_new_values_in_one_batch(sandbox_env, sandbox, unique):
+    client = route53(sandbox_env)
+    new_r53_zone(client, f"{unique}.com")
+    name = f"mail.{unique}.com"
+    backend = Route53(client)
+    zone = backend.find_zone(name)
+    upsert(client, zone.id, name, "TXT", ["v=spf1 a -all"])
+    old = {(name, "TXT"): [SPF], (f"mg._domainkey.{name}", "TXT"): ["k=rsa; p=OLD"]}
+    new = {(name, "TXT"): ["v=spf1 include:eu.mailgun.org ~all"], (f"mg._domainkey.{name}", "TXT"): ["k=rsa; p=NEW"]}
+    publish.publish(backend, zone, old)
+    assert lookup(sandbox_env).txt(name).values == ("v=spf1 a include:mailgun.org -all",)
+    sandbox.clear_request_logs()
+    publish.sync(backend, zone, old, new)
+    assert sandbox.write_calls()["route53"] == 1
+    assert lookup(sandbox_env).txt(name).values == ("v=spf1 a include:eu.mailgun.org -all",)
+    assert lookup(sandbox_env).txt(f"mg._domainkey.{name}").values == ("k=rsa; p=NEW",)

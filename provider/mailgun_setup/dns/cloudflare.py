@@ -1,4 +1,4 @@
-"""Cloudflare DNS through the official SDK: find the zone of a name, add or remove our values.
+"""Cloudflare DNS through the official SDK: find the zone of a name, read records, apply planned changes.
 
 Each value is its own Cloudflare record. Ours carry :data:`OWNER_COMMENT`; removal deletes
 only records that carry it, so a foreign record with the same value is never touched.
@@ -16,6 +16,7 @@ from cloudflare import Cloudflare
 
 from ..errors import AmbiguousZoneError, CloudflareApiError, RecordConflictError, ZoneNotFoundError
 from .txt import unquote_txt
+from .plan import RecordChange
 from .types import RecordSet, Zone, normalise_value
 
 OWNER_COMMENT = "managed-by: mailgun-setup"
@@ -58,6 +59,8 @@ def _api_error(action: str, exc: cloudflare.APIStatusError) -> Exception:
 
 
 class CloudflareDns:
+    kind = "cloudflare"
+
     def __init__(self, client: Optional[Cloudflare] = None):
         self.client = client or Cloudflare()  # CLOUDFLARE_API_TOKEN, CLOUDFLARE_BASE_URL from the environment
 
@@ -72,7 +75,7 @@ class CloudflareDns:
             if len(zones) > 1:
                 raise AmbiguousZoneError(f"{len(zones)} Cloudflare zones are named {candidate}: set the zone id")
             if zones:
-                return Zone(zones[0].id, zones[0].name)
+                return Zone(zones[0].id, zones[0].name, tuple(zones[0].name_servers or ()))
         raise ZoneNotFoundError(f"no Cloudflare zone holds {_bare(name)}")
 
     def _existing(self, zone: Zone, name: str, rtype: str) -> list[_Existing]:
@@ -85,7 +88,10 @@ class CloudflareDns:
 
     def read(self, zone: Zone, name: str, rtype: str) -> Optional[RecordSet]:
         existing = self._existing(zone, name, rtype)
-        return RecordSet(existing[0].ttl, tuple(e.value for e in existing)) if existing else None
+        if not existing:
+            return None
+        return RecordSet(existing[0].ttl, tuple(e.value for e in existing), tuple(e.id for e in existing),
+                         tuple(e.ours for e in existing))
 
     def _body(self, zone: Zone, name: str, rtype: str, ttl: int, value: str) -> dict:
         full = _bare(name)
@@ -99,19 +105,23 @@ class CloudflareDns:
             body["content"] = value
         return body
 
-    def add_values(self, zone: Zone, name: str, rtype: str, ttl: int, values: list[str]) -> None:
-        present = {e.value for e in self._existing(zone, name, rtype)}
-        posts = [self._body(zone, name, rtype, ttl, v) for v in values if v not in present]
-        if posts:
-            self._batch(zone, f"add {rtype} records at {name}", posts=posts)
-
-    def remove_values(self, zone: Zone, name: str, rtype: str, values: list[str]) -> None:
-        deletes = [{"id": e.id} for e in self._existing(zone, name, rtype) if e.ours and e.value in values]
-        if deletes:
-            self._batch(zone, f"remove {rtype} records at {name}", deletes=deletes)
+    def apply(self, zone: Zone, changes: list[RecordChange]) -> None:
+        """One batch call: new records for added values (with our comment), a content patch for an
+        SPF merged into a foreign record, and deletes only of records that carry our comment."""
+        posts, patches, deletes = [], [], []
+        for change in changes:
+            before = change.before or RecordSet(change.ttl, ())
+            ids = dict(zip(before.values, before.wire))
+            owned = dict(zip(before.values, before.owned))
+            posts += [self._body(zone, change.name, change.rtype, change.ttl, v) for v in change.add]
+            patches += [{"id": ids[old], "content": new} for old, new in change.replace if new is not None]
+            deletes += [{"id": ids[v]} for v in change.remove if owned.get(v)]
+        if posts or patches or deletes:
+            names = ", ".join(sorted({c.name for c in changes}))
+            self._batch(zone, f"change records at {names}", posts=posts, patches=patches, deletes=deletes)
 
     def _batch(self, zone: Zone, action: str, **changes) -> None:
         try:
-            self.client.dns.records.batch(zone_id=zone.id, **changes)
+            self.client.dns.records.batch(zone_id=zone.id, **{k: v for k, v in changes.items() if v})
         except cloudflare.APIStatusError as exc:
             raise _api_error(action, exc) from None

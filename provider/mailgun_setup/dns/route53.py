@@ -1,8 +1,8 @@
-"""Route 53 through boto3: find the zone of a name, and add or remove our values in a record set.
+"""Route 53 through boto3: find the zone of a name, read record sets, apply planned changes.
 
-A record set (name + type) holds every value at that name, ours and anybody else's: we add
-ours with an UPSERT of the union, and remove only ours (an UPSERT of what remains, or a
-DELETE that repeats the current set exactly when nothing else is left).
+A record set (name + type) holds every value at that name, ours and anybody else's: a
+planned change becomes an UPSERT of the values it leaves, or a DELETE that repeats the
+current set exactly when nothing is left. All changes of one call go in one batch.
 Retries on throttling are botocore's own ``standard`` mode.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 
 from ..errors import AmbiguousZoneError, Route53ApiError, ZoneNotFoundError
 from .txt import quote_txt, unquote_txt
+from .plan import RecordChange
 from .types import RecordSet, Zone, normalise_value
 
 RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8})
@@ -39,6 +40,8 @@ def _api_error(method: str, exc: ClientError) -> Route53ApiError:
 
 
 class Route53:
+    kind = "route53"
+
     def __init__(self, client=None):
         self.client = client or boto3.client("route53", config=RETRY_CONFIG)
 
@@ -69,10 +72,12 @@ class Route53:
         if len(candidates[best]) > 1:
             raise AmbiguousZoneError(f"{len(candidates[best])} public Route 53 zones are named {best.rstrip('.')} "
                                      f"({', '.join(candidates[best])}): set the zone id explicitly")
-        return Zone(candidates[best][0], best.rstrip("."))
+        zone_id = candidates[best][0]
+        delegation = self._call("get_hosted_zone", Id=zone_id).get("DelegationSet") or {}
+        return Zone(zone_id, best.rstrip("."), tuple(delegation.get("NameServers") or ()))
 
-    def read(self, zone_id: str, name: str, rtype: str) -> Optional[RecordSet]:
-        page = self._call("list_resource_record_sets", HostedZoneId=zone_id, StartRecordName=_fqdn(name),
+    def read(self, zone: Zone, name: str, rtype: str) -> Optional[RecordSet]:
+        page = self._call("list_resource_record_sets", HostedZoneId=zone.id, StartRecordName=_fqdn(name),
                           StartRecordType=rtype, MaxItems="1")
         for rrset in page["ResourceRecordSets"]:
             if _fqdn(rrset["Name"]) == _fqdn(name) and rrset["Type"] == rtype:
@@ -80,33 +85,23 @@ class Route53:
                 return RecordSet(int(rrset.get("TTL", 300)), tuple(from_wire_value(rtype, v) for v in wire), wire)
         return None
 
-    def _change(self, zone_id: str, action: str, name: str, rtype: str, ttl: int, wire_values) -> None:
-        change = {"Action": action, "ResourceRecordSet": {
-            "Name": _fqdn(name), "Type": rtype, "TTL": ttl,
-            "ResourceRecords": [{"Value": v} for v in wire_values]}}
-        self._call("change_resource_record_sets", HostedZoneId=zone_id, ChangeBatch={"Changes": [change]})
+    def apply(self, zone: Zone, changes: list[RecordChange]) -> None:
+        """All changes in one transactional change batch: an UPSERT of each record set's new values,
+        or a DELETE repeating the record set exactly as stored when nothing is left."""
+        batch = []
+        for change in changes:
+            after = change.after
+            if after:
+                ttl = change.before.ttl if change.before else change.ttl
+                batch.append(_rrset_change("UPSERT", change.name, change.rtype, ttl,
+                                           [to_wire_value(change.rtype, v) for v in after]))
+            elif change.before:
+                batch.append(_rrset_change("DELETE", change.name, change.rtype, change.before.ttl,
+                                           change.before.wire))
+        if batch:
+            self._call("change_resource_record_sets", HostedZoneId=zone.id, ChangeBatch={"Changes": batch})
 
-    def set_values(self, zone_id: str, name: str, rtype: str, ttl: int, add: list[str],
-                   drop: list[str] = ()) -> None:
-        """Add ``add`` and remove ``drop`` from the record set in one read and at most one change.
 
-        The TTL belongs to the whole record set: ours is applied whenever we write it.
-        """
-        current = self.read(zone_id, name, rtype)
-        before = list(current.values) if current else []
-        after = [v for v in before if v not in drop]
-        after += [v for v in add if v not in after]
-        if current and after == before and current.ttl == ttl:
-            return
-        if after:
-            self._change(zone_id, "UPSERT", name, rtype, ttl, [to_wire_value(rtype, v) for v in after])
-        elif current:
-            self._change(zone_id, "DELETE", name, rtype, current.ttl, current.wire)
-
-    def add_values(self, zone_id: str, name: str, rtype: str, ttl: int, values: list[str]) -> None:
-        self.set_values(zone_id, name, rtype, ttl, add=values)
-
-    def remove_values(self, zone_id: str, name: str, rtype: str, values: list[str]) -> None:
-        current = self.read(zone_id, name, rtype)
-        if current and any(v in current.values for v in values):
-            self.set_values(zone_id, name, rtype, current.ttl, add=[], drop=values)
+def _rrset_change(action: str, name: str, rtype: str, ttl: int, wire_values) -> dict:
+    return {"Action": action, "ResourceRecordSet": {
+        "Name": _fqdn(name), "Type": rtype, "TTL": ttl, "ResourceRecords": [{"Value": v} for v in wire_values]}}

@@ -8,13 +8,18 @@ from dataclasses import dataclass
 class Zone:
     id: str
     name: str
+    nameservers: tuple[str, ...] = ()  # the zone's authoritative servers (host names), when the API tells
 
 
 @dataclass(frozen=True)
 class RecordSet:
     ttl: int
     values: tuple[str, ...]  # comparable values: TXT unquoted and joined, MX "10 host", CNAME host
-    wire: tuple[str, ...] = ()  # the values exactly as the service holds them (a Route 53 DELETE repeats them)
+    # The backend's handle on each value, aligned with ``values``: Route 53 keeps the value exactly as
+    # stored (a DELETE must repeat it); Cloudflare keeps the record id.
+    wire: tuple[str, ...] = ()
+    # Cloudflare only: which values sit in records carrying our ownership comment.
+    owned: tuple[bool, ...] = ()
 
 
 def normalise_value(rtype: str, value: str) -> str:

@@ -1,0 +1,53 @@
+"""The one interface every DNS backend offers, and how a backend is chosen.
+
+    find_zone(name) -> Zone            longest-suffix match, public zones only
+    read(zone, name, rtype) -> RecordSet | None
+    apply(zone, changes)               every change of one subdomain in ONE batch call
+"""
+from __future__ import annotations
+
+import os
+from typing import Optional, Protocol
+
+from .plan import RecordChange
+from .types import RecordSet, Zone
+
+DNS_BACKENDS = ("route53", "cloudflare")
+
+
+class DnsBackend(Protocol):
+    kind: str
+
+    def find_zone(self, name: str) -> Zone: ...
+
+    def read(self, zone: Zone, name: str, rtype: str) -> Optional[RecordSet]: ...
+
+    def apply(self, zone: Zone, changes: list[RecordChange]) -> None: ...
+
+
+def open_backend(kind: str, cloudflare_token: Optional[str] = None) -> DnsBackend:
+    if kind == "route53":
+        from .route53 import Route53
+        return Route53()
+    if kind == "cloudflare":
+        from cloudflare import Cloudflare
+
+        from .cloudflare import CloudflareDns
+        return CloudflareDns(Cloudflare(api_token=cloudflare_token) if cloudflare_token else None)
+    raise ValueError(f"no DNS backend called {kind!r}")
+
+
+def aws_credentials_available() -> bool:
+    import boto3
+    return boto3.Session().get_credentials() is not None
+
+
+def resolve_mode(mode: str, cloudflare_token: Optional[str] = None) -> str:
+    """``auto`` becomes route53 or cloudflare when their credentials are there, else manual."""
+    if mode != "auto":
+        return mode
+    if aws_credentials_available():
+        return "route53"
+    if cloudflare_token or os.environ.get("CLOUDFLARE_API_TOKEN"):
+        return "cloudflare"
+    return "manual"

@@ -1,0 +1,113 @@
+"""Plan the change to one record set (name + type) that publishes or withdraws our values.
+
+Backends only execute plans (octodns style): the rules live here once. A plan never drops a
+value it did not bring, merges our SPF into a foreign SPF record instead of adding a second
+one, and refuses to put a CNAME where another value already sits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from ..errors import RecordConflictError
+from . import spf
+from .types import RecordSet
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    name: str
+    rtype: str
+    ttl: int
+    before: Optional[RecordSet]
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    replace: tuple[tuple[str, str], ...] = ()  # (old value, new value): an SPF merge or un-merge
+
+    @property
+    def after(self) -> list[str]:
+        swapped = dict(self.replace)
+        values = [swapped.get(v, v) for v in (self.before.values if self.before else ())]
+        values = [v for v in values if v not in self.remove]
+        return values + [v for v in self.add if v not in values]
+
+
+def after_set(change: "RecordChange") -> Optional[RecordSet]:
+    """The record set as ``change`` leaves it, each remaining value keeping its backend handle."""
+    before = change.before or RecordSet(change.ttl, ())
+    swapped = dict(change.replace)
+    kept = [(swapped.get(v, v), w, o) for v, w, o in
+            zip(before.values, before.wire or before.values, before.owned or (False,) * len(before.values))
+            if v not in change.remove]
+    if not kept and not change.add:
+        return None
+    return RecordSet(before.ttl if change.before else change.ttl,
+                     tuple(v for v, _, _ in kept), tuple(w for _, w, _ in kept), tuple(o for _, _, o in kept))
+
+
+def sync(name: str, rtype: str, ttl: int, before: Optional[RecordSet], old_ours: list[str], new_ours: list[str],
+         keep: tuple[str, ...] = ()) -> Optional[RecordChange]:
+    """One change taking the record set from serving ``old_ours`` to serving ``new_ours``."""
+    dropped = [v for v in old_ours if v not in new_ours]
+    out = withdraw(name, rtype, before, dropped, keep) or RecordChange(name, rtype, ttl, before)
+    into = publish(name, rtype, ttl, after_set(out) if out.remove or out.replace else before, new_ours) \
+        if new_ours else None
+    if into is None:
+        return out if out.remove or out.replace else None
+    first = dict(out.replace)
+    chained = {old: dict(into.replace).get(mid, mid) for old, mid in first.items()}
+    chained.update({old: new for old, new in into.replace if old not in first.values()})
+    return RecordChange(name, rtype, ttl, before, into.add, out.remove, tuple(chained.items()))
+
+
+def covers(present: str, ours: str, rtype: str) -> bool:
+    """Whether a value found in the zone already serves as our value."""
+    if rtype == "TXT" and spf.is_spf(ours):
+        return spf.contains(present, ours)
+    return present == ours
+
+
+def present_values(before: Optional[RecordSet], ours: list[str], rtype: str) -> list[str]:
+    """Those of our values the record set already serves."""
+    values = before.values if before else ()
+    return [v for v in ours if any(covers(p, v, rtype) for p in values)]
+
+
+def publish(name: str, rtype: str, ttl: int, before: Optional[RecordSet], ours: list[str]) -> Optional[RecordChange]:
+    values = list(before.values) if before else []
+    if rtype == "CNAME" and values and values != list(ours):
+        raise RecordConflictError(f"{name} already has a CNAME to {values[0]}; Mailgun needs it to point to "
+                                  f"{ours[0]}: remove the existing CNAME or turn tracking off")
+    done = set(present_values(before, ours, rtype))
+    add, replace = [], []
+    for value in ours:
+        if value in done:
+            continue
+        foreign_spf = next((v for v in values if spf.is_spf(v)), None) if rtype == "TXT" and spf.is_spf(value) else None
+        if foreign_spf is not None:
+            replace.append((foreign_spf, spf.merge(foreign_spf, value)))
+        else:
+            add.append(value)
+    if not add and not replace:
+        return None
+    return RecordChange(name, rtype, ttl, before, tuple(add), (), tuple(replace))
+
+
+def withdraw(name: str, rtype: str, before: Optional[RecordSet], ours: list[str],
+             keep: tuple[str, ...] = ()) -> Optional[RecordChange]:
+    """Take our values out again; ``keep`` are values that were there before we came."""
+    if before is None:
+        return None
+    remove, replace = [], []
+    for value in ours:
+        if value in keep:
+            continue
+        if value in before.values:
+            remove.append(value)
+        elif rtype == "TXT" and spf.is_spf(value):
+            merged = next((v for v in before.values if spf.contains(v, value)), None)
+            if merged is not None:
+                replace.append((merged, spf.unmerge(merged, value)))
+    if not remove and not replace:
+        return None
+    return RecordChange(name, rtype, before.ttl, before, (), tuple(remove), tuple(replace))

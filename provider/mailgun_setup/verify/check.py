@@ -1,0 +1,71 @@
+"""Compare what DNS serves with the records Mailgun expects, and say why a record is not right.
+
+Each finding names the record, what was expected, what was found, and the likely cause —
+the mistakes seen in the field: a full name pasted where the provider wanted only the host
+(``mail.company.com.company.com``), a value cut or mangled, or propagation not finished.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from ..dns import spf
+from ..dns.types import normalise_value
+from .lookup import DnsLookup
+
+
+@dataclass(frozen=True)
+class Finding:
+    record: dict
+    ok: bool
+    found: tuple[str, ...] = ()
+    cause: str = ""
+
+    def describe(self) -> str:
+        r = self.record
+        want = f"{r.get('priority')} {r['value']}" if r["type"] == "MX" else r["value"]
+        got = ", ".join(repr(_short(v)) for v in self.found) or "nothing"
+        return (f"{r['type']} {r['name']}: expected {_short(want)!r}, found {got}"
+                + (f" — {self.cause}" if self.cause else ""))
+
+
+def _short(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[:limit - 1] + "…"
+
+
+def expected_value(record: dict) -> str:
+    if record["type"] == "MX":
+        return normalise_value("MX", f"{record.get('priority', 10)} {record['value']}")
+    return normalise_value(record["type"], record["value"])
+
+
+def _served(record: dict, found: tuple[str, ...]) -> bool:
+    want = expected_value(record)
+    if record["type"] == "TXT" and spf.is_spf(want):
+        return any(spf.contains(v, want) for v in found)
+    return want in found
+
+
+def check_record(lookup: DnsLookup, record: dict, zone: Optional[str] = None) -> Finding:
+    answer = lookup.query(record["name"], record["type"])
+    if answer.status == "ok" and _served(record, answer.values):
+        return Finding(record, True, answer.values)
+    if answer.status == "ok":
+        same_kind = [v for v in answer.values if record["type"] != "TXT"
+                     or v.split("=")[0] == expected_value(record).split("=")[0]]
+        cause = ("the value differs: re-copy it exactly (a DKIM key must not be cut or re-wrapped)" if same_kind
+                 else "a different value is published at this name; ours is missing")
+        return Finding(record, False, answer.values, cause)
+    if answer.status == "error":
+        return Finding(record, False, (), f"DNS did not answer ({answer.detail})")
+    if zone:
+        doubled = f"{record['name']}.{zone}"
+        if lookup.query(doubled, record["type"]).status == "ok":
+            return Finding(record, False, (), f"found at {doubled} instead: the full name was entered where "
+                                              f"the DNS provider expected only the host; enter the host "
+                                              f"relative to {zone}")
+    return Finding(record, False, (), "not published yet, or DNS propagation has not finished")
+
+
+def check_records(lookup: DnsLookup, records: list[dict], zone: Optional[str] = None) -> list[Finding]:
+    return [check_record(lookup, r, zone) for r in records]
