@@ -430,3 +430,11 @@ def _boolean(value: Any, path: str, problems: list[str]) -> Optional[bool]:
         return value
     problems.append(f"{path}: must be true or false, got {_shown(value)}")
     return None
+
+
+# Single-field rules, shared with the resources' check() (which validates inputs given without a stack config).
+check_domain_name = _domain_name
+check_selector = _selector
+check_username = _username
+check_password = _password
+check_actions = _actions

@@ -43,11 +43,9 @@ def aws_credentials_available() -> bool:
 
 
 def resolve_mode(mode: str, cloudflare_token: Optional[str] = None) -> str:
-    """``auto`` becomes route53 or cloudflare when their credentials are there, else manual."""
+    """``auto`` without any DNS credentials is ``manual``; with some, the zone lookup decides later."""
     if mode != "auto":
         return mode
-    if aws_credentials_available():
-        return "route53"
-    if cloudflare_token or os.environ.get("CLOUDFLARE_API_TOKEN"):
-        return "cloudflare"
+    if aws_credentials_available() or cloudflare_token or os.environ.get("CLOUDFLARE_API_TOKEN"):
+        return "auto"
     return "manual"

@@ -52,6 +52,8 @@ def _api_error(action: str, exc: cloudflare.APIStatusError) -> Exception:
     errors = exc.body.get("errors", []) if isinstance(exc.body, dict) else []
     codes = {e.get("code") for e in errors}
     detail = "; ".join(f"{e.get('code')}: {e.get('message')}" for e in errors) or str(exc)
+    if 7003 in codes or exc.status_code == 404:
+        return ZoneNotFoundError(f"Cloudflare could not {action}: {detail} (the zone no longer exists?)")
     if codes & CNAME_CONFLICT_CODES:
         return RecordConflictError(f"Cloudflare refused to {action}: {detail} (a CNAME cannot share its name "
                                    f"with any other record; remove the conflicting record or pick another name)")

@@ -33,8 +33,10 @@ def from_wire_value(rtype: str, value: str) -> str:
     return unquote_txt(value) if rtype == "TXT" else normalise_value(rtype, value)
 
 
-def _api_error(method: str, exc: ClientError) -> Route53ApiError:
+def _api_error(method: str, exc: ClientError) -> Exception:
     error = exc.response.get("Error", {})
+    if error.get("Code") == "NoSuchHostedZone":
+        return ZoneNotFoundError(f"Route 53 {method} failed: {error.get('Message')} (the zone no longer exists?)")
     return Route53ApiError(f"Route 53 {method} failed: {error.get('Code')}: {error.get('Message')}",
                            exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode"))
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..dns import spf
-from ..dns.types import normalise_value
+from ..records import comparable
 from .lookup import DnsLookup
 
 
@@ -23,7 +23,7 @@ class Finding:
 
     def describe(self) -> str:
         r = self.record
-        want = f"{r.get('priority')} {r['value']}" if r["type"] == "MX" else r["value"]
+        want = comparable(r)
         got = ", ".join(repr(_short(v)) for v in self.found) or "nothing"
         return (f"{r['type']} {r['name']}: expected {_short(want)!r}, found {got}"
                 + (f" — {self.cause}" if self.cause else ""))
@@ -34,9 +34,7 @@ def _short(value: str, limit: int = 60) -> str:
 
 
 def expected_value(record: dict) -> str:
-    if record["type"] == "MX":
-        return normalise_value("MX", f"{record.get('priority', 10)} {record['value']}")
-    return normalise_value(record["type"], record["value"])
+    return comparable(record)
 
 
 def _served(record: dict, found: tuple[str, ...]) -> bool:

@@ -1,0 +1,66 @@
+"""The DNS records Mailgun expects for a domain, in one plain shape used by outputs, sheets and checks.
+
+    {"purpose": "DKIM" | "SPF" | "tracking" | "MX" | "ownership",
+     "type": "TXT" | "CNAME" | "MX", "name": full name without final dot, "value": ..., "priority": 10 (MX only)}
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .dns.types import normalise_value
+
+
+def _purpose(record_type: str, name: str, value: str) -> str:
+    if record_type == "MX":
+        return "MX"
+    if record_type == "CNAME":
+        return "tracking"
+    if "._domainkey." in name:
+        return "DKIM"
+    return "SPF" if value.lower().startswith("v=spf1") else "TXT"
+
+
+def _record(raw: dict, domain: str) -> dict:
+    rtype = raw["record_type"].upper()
+    name = (raw.get("name") or domain).lower().rstrip(".")
+    value = raw["value"] if rtype == "TXT" else raw["value"].lower().rstrip(".")
+    record = {"purpose": _purpose(rtype, name, value), "type": rtype, "name": name, "value": value}
+    if rtype == "MX":
+        record["priority"] = int(raw.get("priority") or 10)
+    return record
+
+
+def from_mailgun(body: dict, tracking: bool) -> tuple[list[dict], list[dict]]:
+    """(sender records, receiver records) from a Mailgun domain response."""
+    domain = body["domain"]["name"]
+    sending = [_record(r, domain) for r in body.get("sending_dns_records") or []]
+    receiving = [_record(r, domain) for r in body.get("receiving_dns_records") or []]
+    return [r for r in sending if tracking or r["purpose"] != "tracking"], receiving
+
+
+def validity(body: dict) -> dict[tuple[str, str, str], str]:
+    """Mailgun's last verdict per record: (type, name, comparable value) -> valid | invalid | unknown."""
+    domain = body["domain"]["name"]
+    verdicts = {}
+    for raw in (body.get("sending_dns_records") or []) + (body.get("receiving_dns_records") or []):
+        record = _record(raw, domain)
+        verdicts[key_of(record)] = raw.get("valid") or "unknown"
+    return verdicts
+
+
+def comparable(record: dict) -> str:
+    if record["type"] == "MX":
+        return normalise_value("MX", f"{int(float(record.get('priority') or 10))} {record['value']}")  # JSON numbers
+    return normalise_value(record["type"], record["value"])
+
+
+def key_of(record: dict) -> tuple[str, str, str]:
+    return record["type"], record["name"], comparable(record)
+
+
+def wanted(records: list[dict]) -> dict[tuple[str, str], list[str]]:
+    """Records grouped the way DNS stores them: (name, type) -> values."""
+    grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for record in records:
+        grouped[(record["name"], record["type"])].append(comparable(record))
+    return dict(grouped)

@@ -1,0 +1,154 @@
+"""``DomainRecords``: every record of one subdomain written into its zone in one batch.
+
+Route 53 (boto3) or Cloudflare (official SDK); ``auto`` takes the first backend with
+credentials whose zones hold the name. The zone is looked up in check(), once per zone
+per run, so a missing or ambiguous zone fails ``pulumi preview`` before anything is written.
+Records merge with foreign values; destroy takes back only ours, and nothing at all but our
+ownership claim while another stack still claims the subdomain.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Optional
+
+import pulumi
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, Resource, UpdateResult
+
+from .. import records
+from ..dns import publish
+from ..dns.backend import DNS_BACKENDS, DnsBackend, aws_credentials_available, open_backend
+from ..dns.types import Zone
+from ..errors import DnsError, MailgunSetupError, ZoneNotFoundError
+from ..ownership import claim_name, other_claims
+from .common import BaseProvider, known
+
+_ZONES: dict[tuple[str, str], tuple[str, Zone]] = {}  # per provider process, i.e. per run
+_ZONES_LOCK = threading.Lock()
+
+
+def _wanted(props: dict) -> dict:
+    grouped = records.wanted(list(props.get("records") or []))
+    if props.get("claim"):
+        grouped[(claim_name(props["domain"]), "TXT")] = [props["claim"]]
+    return grouped
+
+
+def _keys(grouped: dict) -> dict:
+    return {f"{t} {n}": v for (n, t), v in grouped.items()}
+
+
+def _unkeys(flat: dict) -> dict:
+    return {(k.split(" ", 1)[1], k.split(" ", 1)[0]): v for k, v in (flat or {}).items()}
+
+
+class DomainRecordsProvider(BaseProvider):
+    kind = "DNS records of"
+    fields = ("records", "claim", "zone_id")
+    replace_on = {"zone_id": "changed: the records move to the new zone"}
+
+    def label(self, props: dict) -> str:
+        return f"DNS records of {props.get('domain')}"
+
+    def backend(self, kind: str) -> DnsBackend:
+        return open_backend(kind, self.cloudflare_token)
+
+    def _candidates(self, mode: str) -> list[str]:
+        if mode != "auto":
+            return [mode]
+        found = ["route53"] if aws_credentials_available() else []
+        import os
+        if self.cloudflare_token or os.environ.get("CLOUDFLARE_API_TOKEN"):
+            found.append("cloudflare")
+        return found
+
+    def _zone(self, mode: str, lookup_name: str) -> tuple[str, Zone]:
+        key = (mode, lookup_name)
+        with _ZONES_LOCK:
+            if key in _ZONES:
+                return _ZONES[key]
+        errors = []
+        for kind in self._candidates(mode):
+            try:
+                found = (kind, self.backend(kind).find_zone(lookup_name))
+            except DnsError as exc:
+                errors.append(str(exc))
+                continue
+            with _ZONES_LOCK:
+                _ZONES[key] = found
+            return found
+        raise DnsError("; ".join(errors) or "no Route 53 or Cloudflare credentials found")
+
+    def check(self, olds: dict, news: dict) -> CheckResult:
+        news = dict(news)
+        problems = []
+        mode, domain = news.get("dns"), news.get("domain")
+        if known(mode) and mode not in (*DNS_BACKENDS, "auto"):
+            problems.append(CheckFailure("dns", f"must be route53, cloudflare or auto, got {mode!r}"))
+        elif known(mode) and known(domain) and known(news.get("zone")):
+            try:
+                kind, zone = self._zone(mode, news.get("zone") or domain)
+            except MailgunSetupError as exc:
+                field = "zone" if news.get("zone") else "dns"
+                problems.append(CheckFailure(field, f"{exc}; create the zone, fix the name, or use dns: manual"))
+            else:
+                if zone.name != domain and not domain.endswith("." + zone.name):
+                    problems.append(CheckFailure("zone", f"{domain} is not inside the zone {zone.name}"))
+                news.update(provider=kind, zone_id=zone.id, zone_name=zone.name,
+                            nameservers=list(zone.nameservers))
+        return CheckResult(news, problems)
+
+    def _zone_of(self, props: dict) -> Zone:
+        return Zone(props["zone_id"], props["zone_name"], tuple(props.get("nameservers") or ()))
+
+    def create(self, props: dict) -> CreateResult:
+        wanted = _wanted(props)
+        already = publish.publish(self.backend(props["provider"]), self._zone_of(props), wanted)
+        # Values already served before us stay on destroy, unless another mailgun-setup stack put them there.
+        claimed = other_claims(props["domain"], props.get("owner") or "", props.get("nameservers") or ())
+        keep = {} if claimed else {k: v for k, v in already.items() if v}
+        return CreateResult(f"{props['zone_id']}/{props['domain']}", {**props, "keep": _keys(keep)})
+
+    def read(self, id_: str, props: dict) -> ReadResult:
+        try:
+            served = publish.present(self.backend(props["provider"]), self._zone_of(props), _wanted(props))
+        except ZoneNotFoundError:
+            return ReadResult(None, {})
+        if not any(served.values()):
+            return ReadResult(None, {})
+        kept = [r for r in props.get("records") or [] if records.comparable(r) in served[(r["name"], r["type"])]]
+        claim = props.get("claim") if served.get((claim_name(props["domain"]), "TXT")) else None
+        return ReadResult(id_, {**props, "records": kept, "claim": claim})
+
+    def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
+        keep = _unkeys(olds.get("keep"))
+        publish.sync(self.backend(news["provider"]), self._zone_of(news), _wanted(olds), _wanted(news), keep)
+        return UpdateResult({**news, "keep": _keys(keep)})
+
+    def delete(self, _id: str, props: dict) -> None:
+        others = other_claims(props["domain"], props.get("owner") or "", props.get("nameservers") or ())
+        wanted = _wanted(props)
+        if others:
+            pulumi.log.info(f"{props['domain']}: DNS records kept, still used by "
+                            f"{', '.join(c.owner for c in others)}")
+            wanted = {k: v for k, v in wanted.items() if k == (claim_name(props["domain"]), "TXT")}
+        try:
+            publish.withdraw(self.backend(props["provider"]), self._zone_of(props), wanted,
+                             _unkeys(props.get("keep")))
+        except ZoneNotFoundError as exc:
+            pulumi.log.warn(f"{props['domain']}: nothing to remove, {exc}")
+
+
+class DomainRecords(Resource, module="dns", name="DomainRecords"):
+    provider: pulumi.Output[str]
+    zone_id: pulumi.Output[str]
+    zone_name: pulumi.Output[str]
+    nameservers: pulumi.Output[list]
+    records: pulumi.Output[list]
+
+    def __init__(self, resource_name: str, domain: pulumi.Input[str], dns: pulumi.Input[str],
+                 records: pulumi.Input[list], claim: pulumi.Input[Optional[str]] = None,
+                 owner: pulumi.Input[str] = "", zone: pulumi.Input[Optional[str]] = None,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(DomainRecordsProvider(), resource_name, {
+            "domain": domain, "dns": dns, "zone": zone, "records": records, "claim": claim, "owner": owner,
+            "provider": None, "zone_id": None, "zone_name": None, "nameservers": None, "keep": None}, opts)

@@ -1,0 +1,140 @@
+"""``Domain``: the Mailgun side of a subdomain — created, or adopted when it already exists.
+
+Name, region and DKIM key length cannot change at Mailgun: a change is a replacement,
+and preview says why. Retention (Mailgun's ``message_ttl``) and tracking are in-place updates.
+Adoption is what lets UAT and Prod share one subdomain: the second stack finds the domain
+in its region and takes it over instead of failing; destroy deletes the domain only when
+no other stack still claims it (see :mod:`mailgun_setup.ownership`).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, UpdateResult
+
+from .. import config as rules
+from .. import records
+from ..config import REGIONS, RETENTION_DAYS, retention_seconds
+from ..errors import ConfigError
+from ..ownership import other_claims
+from .common import SMTP_HOSTS, BaseProvider, failures, known
+
+REGION_REASON = "cannot be changed; a new subdomain is created (deleted in the old region, then created in the new one)"
+
+
+def _problems(props: dict) -> list[tuple[str, str]]:
+    found: list[str] = []
+    if known(props.get("name")):
+        rules.check_domain_name(props.get("name"), "name", found)
+    if known(props.get("dkim_selector")):
+        rules.check_selector(props.get("dkim_selector"), "dkim_selector", found)
+    out = [tuple(p.split(": ", 1)) for p in found]
+    checks = (("region", REGIONS), ("dkim_key_length", rules.DKIM_KEY_LENGTHS), ("retention_days", RETENTION_DAYS))
+    for key, allowed in checks:
+        if known(props.get(key)) and props.get(key) not in allowed:
+            out.append((key, f"must be one of {', '.join(map(str, allowed))}, got {props.get(key)!r}"))
+    return out
+
+
+def _selector_of(body: dict) -> Optional[str]:
+    for record in body.get("sending_dns_records") or []:
+        name = record.get("name") or ""
+        if "._domainkey." in name:
+            return name.split("._domainkey.", 1)[0]
+    return None
+
+
+class DomainProvider(BaseProvider):
+    kind = "Mailgun domain"
+    fields = ("name", "region", "dkim_key_length", "dkim_selector", "retention_days", "tracking", "receiving")
+    replace_on = {
+        "name": "cannot be changed; a new subdomain is created",
+        "region": REGION_REASON,
+        "dkim_key_length": "cannot be changed in place; the domain is re-created with a new DKIM key",
+        "dkim_selector": "cannot be changed in place; the domain is re-created with a new DKIM key",
+    }
+
+    def check(self, _olds: dict, news: dict) -> CheckResult:
+        news = {"region": "us", "dkim_key_length": 1024, "dkim_selector": "mg", "retention_days": 3,
+                "tracking": False, "receiving": False, **{k: v for k, v in news.items() if v is not None}}
+        return CheckResult(news, failures(_problems(news)))
+
+    def _outputs(self, props: dict, body: dict, adopted: bool) -> dict:
+        sender, receiver = records.from_mailgun(body, bool(props.get("tracking")))
+        domain = body["domain"]
+        return {**props, "name": domain["name"], "state": domain.get("state"),
+                "retention_days": int(domain.get("message_ttl", 0)) // 86400,
+                "dkim_selector": _selector_of(body) or props.get("dkim_selector"),
+                "sender_records": sender, "receiver_records": receiver if props.get("receiving") else [],
+                "smtp_host": SMTP_HOSTS[props["region"]], "smtp_login": domain.get("smtp_login"),
+                "adopted": adopted}
+
+    def create(self, props: dict) -> CreateResult:
+        name, region = props["name"], props["region"]
+        for other in REGIONS:
+            if other != region and self.mailgun(other).get_domain(name) is not None:
+                raise ConfigError(f"region: {name} already exists in Mailgun's {other.upper()} region; the region "
+                                  f"of a domain is fixed forever: use region {other}, or a new subdomain")
+        client = self.mailgun(region)
+        body = client.get_domain(name)
+        adopted = body is not None
+        if adopted:
+            selector = _selector_of(body)
+            if selector and selector != props["dkim_selector"]:
+                raise ConfigError(f"dkim_selector: {name} already exists in Mailgun with DKIM selector "
+                                  f"{selector!r}; set dkimSelector: {selector} to adopt it")
+            if int(body["domain"].get("message_ttl", -1)) != retention_seconds(int(props["retention_days"])):
+                client.update_domain(name, message_ttl=retention_seconds(int(props["retention_days"])))
+                body = client.get_domain(name)
+        else:
+            body = client.create_domain(name, int(props["dkim_key_length"]),
+                                        retention_seconds(int(props["retention_days"])),
+                                        dkim_selector=props["dkim_selector"], web_prefix="email")
+        return CreateResult(name, self._outputs(props, body, adopted))
+
+    def read(self, id_: str, props: dict) -> ReadResult:
+        region = props.get("region")
+        for candidate in ([region] if region else list(REGIONS)):  # `pulumi import` knows only the name
+            body = self.mailgun(candidate).get_domain(id_)
+            if body is not None:
+                base = {"region": candidate, "name": id_, "tracking": False, "receiving": False,
+                        "dkim_key_length": 1024, "adopted": False, **props}
+                outs = self._outputs(base, body, bool(props.get("adopted")))
+                return ReadResult(id_, outs)
+        return ReadResult(None, {})
+
+    def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
+        client = self.mailgun(news["region"])
+        if olds.get("retention_days") != news["retention_days"]:
+            client.update_domain(news["name"], message_ttl=retention_seconds(int(news["retention_days"])))
+        return UpdateResult(self._outputs(news, client.get_domain(news["name"]), bool(olds.get("adopted"))))
+
+    def delete(self, id_: str, props: dict) -> None:
+        others = other_claims(id_, props.get("owner") or "", props.get("nameservers") or ())
+        if others:
+            pulumi.log.info(f"{id_}: kept in Mailgun, still used by {', '.join(c.owner for c in others)}")
+            return
+        self.mailgun(props["region"]).delete_domain(id_)
+
+
+class Domain(Resource, module="mailgun", name="Domain"):
+    name: pulumi.Output[str]
+    region: pulumi.Output[str]
+    state: pulumi.Output[str]
+    sender_records: pulumi.Output[list]
+    receiver_records: pulumi.Output[list]
+    smtp_host: pulumi.Output[str]
+    smtp_login: pulumi.Output[str]
+    adopted: pulumi.Output[bool]
+
+    def __init__(self, resource_name: str, name: pulumi.Input[str], region: pulumi.Input[str] = "us",
+                 dkim_key_length: pulumi.Input[int] = 1024, dkim_selector: pulumi.Input[str] = "mg",
+                 retention_days: pulumi.Input[int] = 3, tracking: pulumi.Input[bool] = False,
+                 receiving: pulumi.Input[bool] = False, owner: pulumi.Input[str] = "",
+                 nameservers: pulumi.Input[list] = None, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(DomainProvider(), resource_name, {
+            "name": name, "region": region, "dkim_key_length": dkim_key_length, "dkim_selector": dkim_selector,
+            "retention_days": retention_days, "tracking": tracking, "receiving": receiving, "owner": owner,
+            "nameservers": nameservers or [], "state": None, "sender_records": None, "receiver_records": None,
+            "smtp_host": None, "smtp_login": None, "adopted": None}, opts)
