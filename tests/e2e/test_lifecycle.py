@@ -1,0 +1,131 @@
+"""The whole life of a stack, per DNS backend, through the real engine against the sandbox."""
+import pytest
+
+from mailgun_setup.sandbox.mailgun.models import MailgunBackend
+
+from .harness import add_foreign, mailgun, make_project, new_zone, served, zone_records
+
+pytestmark = pytest.mark.engine
+
+FOREIGN_SPF = "v=spf1 include:_spf.google.com ~all"
+SITE_VERIFICATION = "google-site-verification=abc123"
+
+
+def _config(domain: str, backend: str, region: str = "us", retention: int = 3):
+    return {"dns": backend, "verifyTimeout": 30, "domains": [{
+        "name": domain, "region": region, "dkimKeyLength": 2048, "retentionDays": retention, "receiving": True,
+        "senders": [{"username": f"support@{domain}"}, {"username": f"hr@{domain}"}],
+        "routes": [{"recipient": f"support@{domain}", "action": 'forward("http://helpdesk.example/messages/")',
+                    "description": "support to helpdesk"}]}]}
+
+
+def _password_of(sandbox, domain: str, login: str) -> str:
+    model: MailgunBackend = sandbox.mailgun
+    return model.credentials[domain][login].password
+
+
+def _assert_dns_matches_mailgun(domain: str, region: str):
+    body = mailgun(region).get_domain(domain)
+    for record in body["sending_dns_records"]:
+        if record["record_type"] == "TXT" and record["value"].startswith("v=spf1"):
+            include = record["value"].split()[1]
+            (spf,) = [v for v in served(domain, "TXT") if v.startswith("v=spf1")]
+            assert include in spf.split() and "include:_spf.google.com" in spf.split()  # merged, one SPF
+        elif record["record_type"] == "TXT":
+            assert served(record["name"], "TXT") == (record["value"],)  # the 2048-bit key, joined from ≤255 parts
+    assert served(domain, "MX") == tuple(sorted(f"{r['priority']} {r['value']}"
+                                                for r in body["receiving_dns_records"]))
+
+
+@pytest.mark.parametrize("backend", ["route53", "cloudflare"])
+def test_full_lifecycle(backend, tmp_path, sandbox_env, sandbox, unique):
+    zone = f"{unique}-{backend}.com"
+    domain = f"mail.{zone}"
+    zone_id = new_zone(sandbox_env, backend, zone)
+    add_foreign(backend, zone_id, domain, "TXT", [FOREIGN_SPF, SITE_VERIFICATION])
+    foreign = zone_records(backend, zone_id)
+    project = make_project(tmp_path, sandbox_env)
+    project.init("dev", _config(domain, backend))
+    project.set_secret("dev", "domains[0].senders[0].password", "first-pass-1")
+
+    # Up from empty: records written, verified; senders and the route created.
+    up = project.up("dev")
+    assert "created" in up.stdout
+    _assert_dns_matches_mailgun(domain, "us")
+    assert SITE_VERIFICATION in served(domain, "TXT")
+    out = project.outputs("dev", show_secrets=True)
+    summary = out["domains"][domain]
+    assert (summary["senderStatus"], summary["receiverStatus"]) == ("Verified", "Verified")
+    assert summary["dnsProvider"] == backend and summary["zone"] == zone
+    generated = out["senderPasswords"][f"hr@{domain}"]
+    assert generated == _password_of(sandbox, domain, f"hr@{domain}")
+    assert out["senderPasswords"][f"support@{domain}"] == "first-pass-1"
+    (route,) = [r for r in mailgun("us").list_routes() if domain in r["expression"]]
+    assert route["expression"] == f'match_recipient("support@{domain}")'
+    state = project.pulumi("stack", "export", "--stack", "dev").stdout
+    assert "first-pass-1" not in state and generated not in state  # secrets only encrypted in state
+
+    # A no-op preview writes nothing anywhere.
+    sandbox.clear_request_logs()
+    project.pulumi("preview", "--expect-no-changes", "--stack", "dev")
+    assert sum(sandbox.write_calls().values()) == 0
+
+    # Password change and retention change: in-place updates.
+    project.set_secret("dev", "domains[0].senders[0].password", "second-pass-2")
+    up = project.up("dev")
+    assert "1 updated" in up.stdout and "replace" not in up.stdout
+    assert _password_of(sandbox, domain, f"support@{domain}") == "second-pass-2"
+    assert project.outputs("dev", show_secrets=True)["senderPasswords"][f"hr@{domain}"] == generated
+    project.pulumi("config", "set", "--path", "mailgun-setup:domains[0].retentionDays", "7", "--stack", "dev")
+    up = project.up("dev")
+    assert "updated" in up.stdout and "replaced" not in up.stdout
+    assert mailgun("us").get_domain(domain)["domain"]["message_ttl"] == 7 * 86400
+
+    # Region change: a replacement, and preview says why.
+    project.pulumi("config", "set", "--path", "mailgun-setup:domains[0].region", "eu", "--stack", "dev")
+    preview = project.pulumi("preview", "--stack", "dev")
+    assert "replace" in preview.stdout and "cannot be changed; a new subdomain is created" in preview.stdout
+    project.up("dev")
+    assert mailgun("us").get_domain(domain) is None and mailgun("eu").get_domain(domain) is not None
+    _assert_dns_matches_mailgun(domain, "eu")
+    assert not [r for r in mailgun("us").list_routes() if domain in r["expression"]]
+    assert [r for r in mailgun("eu").list_routes() if domain in r["expression"]]
+    assert project.outputs("dev")["domains"][domain]["senderStatus"] == "Verified"
+
+    # Out-of-band deletions: refresh notices, up repairs.
+    eu = mailgun("eu")
+    eu.delete_credential(domain, f"hr@{domain}")
+    eu.delete_route([r for r in eu.list_routes() if domain in r["expression"]][0]["id"])
+    dkim = next(r for r in eu.get_domain(domain)["sending_dns_records"] if "._domainkey." in r["name"])
+    _remove_from_zone(backend, zone_id, dkim["name"])
+    assert served(dkim["name"], "TXT") == ()
+    project.pulumi("refresh", "--yes", "--stack", "dev")
+    project.up("dev")
+    assert f"hr@{domain}" in {c["login"] for c in eu.list_credentials(domain)}
+    assert [r for r in eu.list_routes() if domain in r["expression"]]
+    assert served(dkim["name"], "TXT") == (dkim["value"],)
+    project.pulumi("preview", "--expect-no-changes", "--stack", "dev")
+
+    # Destroy: nothing of ours left, every foreign record exactly as it was.
+    project.pulumi("destroy", "--yes", "--stack", "dev")
+    assert mailgun("eu").get_domain(domain) is None
+    assert not [r for r in eu.list_routes() if domain in r["expression"]]
+    assert zone_records(backend, zone_id) == foreign
+
+
+def _remove_from_zone(backend, zone_id, name):
+    import os
+
+    from cloudflare import Cloudflare
+
+    from ..sandbox.helpers import route53
+    if backend == "route53":
+        client = route53(os.environ)
+        rrsets = client.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+        (rrset,) = [r for r in rrsets if r["Name"].rstrip(".") == name and r["Type"] == "TXT"]
+        client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={
+            "Changes": [{"Action": "DELETE", "ResourceRecordSet": rrset}]})
+    else:
+        cf = Cloudflare()
+        for record in cf.dns.records.list(zone_id=zone_id, name={"exact": name}):
+            cf.dns.records.delete(dns_record_id=record.id, zone_id=zone_id)
