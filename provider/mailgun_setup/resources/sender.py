@@ -7,6 +7,7 @@ given, since Mailgun never returns an existing one) and is left in place on dest
 """
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 import pulumi
@@ -18,6 +19,7 @@ from ..ownership import claimed_sender, other_claims
 from .common import BaseProvider, ListCache, failures, known
 
 _CREDENTIALS = ListCache()
+SAME_PASSWORD = re.compile(r"same|differ|identical", re.IGNORECASE)  # Mailgun refuses to "change" to the same password
 VERIFIED = "Verified"
 
 
@@ -71,7 +73,7 @@ class SenderIdentityProvider(BaseProvider):
         try:
             client.change_password(domain, login, password)
         except MailgunApiError as exc:
-            if exc.status != 400 or "same" not in str(exc).lower():
+            if exc.status != 400 or not SAME_PASSWORD.search(str(exc)):
                 raise
 
     def read(self, id_: str, props: dict) -> ReadResult:
