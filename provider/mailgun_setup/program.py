@@ -97,7 +97,7 @@ def _declare_users(spec: DomainSpec, domain: MailgunDomain, owner: str, manual: 
 
 def _summary(spec: DomainSpec, domain: MailgunDomain, mode: str, stack: str) -> pulumi.Output:
     def build(values: list) -> dict:
-        sender_records, receiver_records, sender_status, receiver_status, provider, zone = values
+        sender_records, receiver_records, sender_status, receiver_status, provider, zone, adopted = values
         if sender_status == "Verified" and receiver_status in (None, "Verified"):
             steps = f"Ready: send through {domain_smtp(spec)} with the sender logins (passwords: senderPasswords)."
         elif provider == "manual":
@@ -108,10 +108,11 @@ def _summary(spec: DomainSpec, domain: MailgunDomain, mode: str, stack: str) -> 
         return {"region": spec.region, "dnsProvider": provider, "zone": zone, "smtpHost": domain_smtp(spec),
                 "senderStatus": sender_status, "receiverStatus": receiver_status,
                 "senderRecords": sender_records, "receiverRecords": receiver_records,
-                "ownershipRecord": domain.ownership_record, "senders": [s.username for s in spec.senders],
+                "ownershipRecord": domain.ownership_record, "adopted": bool(adopted), "senders": [s.username for s in spec.senders],
                 "nextSteps": steps}
     return pulumi.Output.all(domain.domain.sender_records, domain.domain.receiver_records, domain.sender_status,
-                             domain.receiver_status, domain.dns_provider, domain.zone).apply(build)
+                             domain.receiver_status, domain.dns_provider, domain.zone,
+                             domain.domain.adopted).apply(build)
 
 
 def domain_smtp(spec: DomainSpec) -> str:
