@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the sandbox (run by `make demo` inside `mailgun-setup sandbox run`):
-# a stack from empty to applied, its outputs, the record as DNS serves it, a no-change
-# preview, then destroy. The project is copied to a temporary folder so the demo's state and
+# the sandbox stack from empty to Verified with its senders and route, its outputs, the
+# records as DNS serves them, a no-change preview, then destroy. The project is copied to a temporary folder so the demo's state and
 # the encryption salt Pulumi writes into the stack file never touch the clone.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,15 +16,22 @@ step() { printf '\n=== %s\n' "$*"; }
 
 step "pulumi stack init sandbox"
 pulumi stack init sandbox --non-interactive
+step "pulumi preview (every record on its own line)"
+pulumi preview --non-interactive
 step "pulumi up"
-pulumi up --yes --non-interactive
+time pulumi up --yes --non-interactive --skip-preview
 step "stack outputs"
 pulumi stack output --json
-name=$(sed -n 's/.*recordName: //p' stacks/Pulumi.sandbox.yaml)
-step "what DNS serves now for $name (dig @${MAILGUN_SETUP_NAMESERVERS})"
-dig +short @"${MAILGUN_SETUP_NAMESERVERS%:*}" -p "${MAILGUN_SETUP_NAMESERVERS#*:}" "$name" TXT
+step "what the authoritative DNS server serves now (dig @${MAILGUN_SETUP_NAMESERVERS})"
+for q in "mail.company.com TXT" "mg._domainkey.mail.company.com TXT" "mail.company.com MX" \
+         "_mailgun-setup.mail.company.com TXT" "email.mg.example.org CNAME"; do
+  printf '%-40s ' "$q"
+  dig +short @"${MAILGUN_SETUP_NAMESERVERS%:*}" -p "${MAILGUN_SETUP_NAMESERVERS#*:}" $q | cut -c1-90 | paste -sd' '
+done
 step "pulumi preview --expect-no-changes"
-pulumi preview --expect-no-changes --non-interactive
+time pulumi preview --expect-no-changes --non-interactive
+step "mailgun-setup handoff --stack sandbox (the sheet a DNS administrator would get)"
+mailgun-setup handoff --stack sandbox | head -30
 step "pulumi destroy"
-pulumi destroy --yes --non-interactive
+time pulumi destroy --yes --non-interactive --skip-preview
 pulumi stack rm sandbox --yes --non-interactive
