@@ -1,0 +1,35 @@
+"""The committed sandbox stack (what `make demo` runs) goes from empty to Verified and back."""
+import shutil
+
+import pytest
+
+from ..conftest import REPO
+from .harness import make_project, mailgun, new_zone, served
+
+pytestmark = pytest.mark.engine
+
+
+def test_sandbox_stack_from_empty_to_verified(tmp_path, sandbox_env, sandbox):
+    new_zone(sandbox_env, "route53", "company.com")
+    new_zone(sandbox_env, "cloudflare", "example.org")
+    project = make_project(tmp_path, sandbox_env)
+    shutil.copy(REPO / "stacks" / "Pulumi.sandbox.yaml", project.root / "stacks")
+    project.pulumi("stack", "init", "sandbox")
+    preview = project.pulumi("preview", "--stack", "sandbox")
+    for line in ("dns:Record TXT mg._domainkey.mail.company.com", "dns:Record MX mail.company.com mxa",
+                 "dns:Record CNAME email.mg.example.org", "dns:Record TXT mg.example.org"):
+        assert line in preview.stdout  # each record on its own line, name and type known before apply
+    sandbox.clear_request_logs()
+    project.up("sandbox")
+    writes = sandbox.write_calls()
+    assert writes["route53"] == 1 and writes["cloudflare"] == 1  # one batch per subdomain
+    domains = project.outputs("sandbox")["domains"]
+    for name in ("mail.company.com", "mg.example.org"):
+        assert domains[name]["senderStatus"] == "Verified"
+    assert domains["mail.company.com"]["receiverStatus"] == "Verified"
+    assert domains["mg.example.org"]["receiverStatus"] is None  # outbound only
+    assert len(mailgun("us").list_credentials("mail.company.com")) == 3
+    assert served("email.mg.example.org", "CNAME") == ("eu.mailgun.org",)
+    project.pulumi("preview", "--expect-no-changes", "--stack", "sandbox")
+    project.pulumi("destroy", "--yes", "--stack", "sandbox")
+    assert mailgun("us").get_domain("mail.company.com") is None
