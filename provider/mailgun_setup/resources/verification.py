@@ -19,6 +19,7 @@ from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, Updat
 
 from .. import records as record_shapes
 from ..errors import VerificationError
+from ..handoff import zone_for
 from ..verify.authority import authoritative_lookup
 from ..verify.check import check_records
 from .common import BaseProvider
@@ -45,7 +46,7 @@ class VerificationProvider(BaseProvider):
         """One look at DNS, then (when DNS serves everything) one verify call at Mailgun."""
         wanted = list(props["records"])
         lookup = authoritative_lookup(props["domain"], props.get("nameservers") or ())
-        findings = check_records(lookup, wanted, props.get("zone"))
+        findings = check_records(lookup, wanted, props.get("zone") or zone_for(props["domain"], None))
         problems = [f.describe() for f in findings if not f.ok]
         if problems:
             published = sum(f.ok or bool(f.found) for f in findings)
