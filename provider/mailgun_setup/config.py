@@ -67,7 +67,12 @@ class RouteSpec:
 
     @property
     def expression(self) -> str:
-        return f'match_recipient("{self.recipient}")'
+        return match_recipient(self.recipient)
+
+
+def match_recipient(recipient: str) -> str:
+    """The Mailgun route expression for one recipient."""
+    return f'match_recipient("{recipient}")'
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from .config import DomainSpec, StackConfig, parse_stack_config
 from .dns.backend import resolve_mode
 from .errors import MailgunSetupError
 from .mailgun.client import MailgunClient
-from .records import from_mailgun, key_of, validity
+from .records import from_mailgun, unconfirmed
+from .resources.common import SMTP_HOSTS, VERIFIED
 from .resources.mailgun_domain import MailgunDomain
 from .resources.route import ReceiverRoute
 from .resources.sender import SenderIdentity
@@ -56,13 +57,10 @@ def records_ready(spec: DomainSpec, api_key: Optional[str], group: str) -> bool:
             return False
         senders, receivers = from_mailgun(body, spec.tracking)
         wanted = senders if group == "sender" else receivers
-        verdicts = validity(body)
-        if all(verdicts.get(key_of(r)) == "valid" for r in wanted):
+        if not unconfirmed(body, wanted):
             return True
         return all(f.ok for f in check_records(authoritative_lookup(spec.name), wanted))
-    except (MailgunSetupError, OSError, ValueError):
-        return False
-    except Exception:  # DNS failures of any kind mean "not ready yet", never a crash
+    except Exception:  # API or DNS failures of any kind mean "not ready yet", never a crash
         return False
 
 
@@ -95,17 +93,17 @@ def _declare_users(spec: DomainSpec, domain: MailgunDomain, owner: str, manual: 
     return passwords
 
 
-def _summary(spec: DomainSpec, domain: MailgunDomain, mode: str, stack: str) -> pulumi.Output:
+def _summary(spec: DomainSpec, domain: MailgunDomain, stack: str) -> pulumi.Output:
     def build(values: list) -> dict:
         sender_records, receiver_records, sender_status, receiver_status, provider, zone, adopted = values
-        if sender_status == "Verified" and receiver_status in (None, "Verified"):
-            steps = f"Ready: send through {domain_smtp(spec)} with the sender logins (passwords: senderPasswords)."
+        if sender_status == VERIFIED and receiver_status in (None, VERIFIED):
+            steps = f"Ready: send through {SMTP_HOSTS[spec.region]} with the sender logins (passwords: senderPasswords)."
         elif provider == "manual":
             steps = (f"Send `mailgun-setup handoff --stack {stack}` to your DNS administrator, then run "
                      f"`pulumi up` again to verify.")
         else:
             steps = "Run `pulumi up` again once DNS has propagated."
-        return {"region": spec.region, "dnsProvider": provider, "zone": zone, "smtpHost": domain_smtp(spec),
+        return {"region": spec.region, "dnsProvider": provider, "zone": zone, "smtpHost": SMTP_HOSTS[spec.region],
                 "senderStatus": sender_status, "receiverStatus": receiver_status,
                 "senderRecords": sender_records, "receiverRecords": receiver_records,
                 "ownershipRecord": domain.ownership_record, "adopted": bool(adopted), "senders": [s.username for s in spec.senders],
@@ -113,10 +111,6 @@ def _summary(spec: DomainSpec, domain: MailgunDomain, mode: str, stack: str) -> 
     return pulumi.Output.all(domain.domain.sender_records, domain.domain.receiver_records, domain.sender_status,
                              domain.receiver_status, domain.dns_provider, domain.zone,
                              domain.domain.adopted).apply(build)
-
-
-def domain_smtp(spec: DomainSpec) -> str:
-    return {"us": "smtp.mailgun.org", "eu": "smtp.eu.mailgun.org"}[spec.region]
 
 
 def main() -> None:
@@ -132,6 +126,6 @@ def main() -> None:
         mode = resolve_mode(spec.dns, raw.get("cloudflareApiToken"))
         domain = MailgunDomain(spec, owner=owner, mode=mode, verify_timeout=config.verify_timeout)
         passwords.update(_declare_users(spec, domain, owner, mode == "manual", raw.get("apiKey"), stack))
-        outputs[spec.name] = _summary(spec, domain, mode, stack)
+        outputs[spec.name] = _summary(spec, domain, stack)
     pulumi.export("domains", outputs)
     pulumi.export("senderPasswords", pulumi.Output.secret(passwords))

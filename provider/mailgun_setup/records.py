@@ -48,6 +48,12 @@ def validity(body: dict) -> dict[tuple[str, str, str], str]:
     return verdicts
 
 
+def unconfirmed(body: dict, wanted: list[dict]) -> list[dict]:
+    """Those of ``wanted`` that Mailgun's last verdict in ``body`` does not mark valid."""
+    verdicts = validity(body)
+    return [r for r in wanted if verdicts.get(key_of(r)) != "valid"]
+
+
 def comparable(record: dict) -> str:
     if record["type"] == "MX":
         return normalise_value("MX", f"{int(float(record.get('priority') or 10))} {record['value']}")  # JSON numbers

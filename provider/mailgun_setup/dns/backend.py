@@ -42,10 +42,16 @@ def aws_credentials_available() -> bool:
     return boto3.Session().get_credentials() is not None
 
 
+def backends_with_credentials(cloudflare_token: Optional[str] = None) -> list[str]:
+    """The backends ``auto`` may use, in the order it tries them."""
+    found = ["route53"] if aws_credentials_available() else []
+    if cloudflare_token or os.environ.get("CLOUDFLARE_API_TOKEN"):
+        found.append("cloudflare")
+    return found
+
+
 def resolve_mode(mode: str, cloudflare_token: Optional[str] = None) -> str:
     """``auto`` without any DNS credentials is ``manual``; with some, the zone lookup decides later."""
     if mode != "auto":
         return mode
-    if aws_credentials_available() or cloudflare_token or os.environ.get("CLOUDFLARE_API_TOKEN"):
-        return "auto"
-    return "manual"
+    return "auto" if backends_with_credentials(cloudflare_token) else "manual"

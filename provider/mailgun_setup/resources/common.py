@@ -15,8 +15,11 @@ from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, ResourceP
 from pulumi.runtime.rpc import UNKNOWN
 
 from ..mailgun.client import MailgunClient, api_key_from_env
+from ..ownership import Claim, other_claims
 
 SMTP_HOSTS = {"us": "smtp.mailgun.org", "eu": "smtp.eu.mailgun.org"}
+UNVERIFIED, IN_PROGRESS, VERIFIED, FAILED = ("Unverified", "Verification in Progress", "Verified",
+                                             "Verification Failed")
 
 
 def known(value: Any) -> bool:
@@ -64,6 +67,11 @@ class BaseProvider(ResourceProvider):
 
     def label(self, props: dict) -> str:
         return f"{self.kind} {props.get('name') or props.get('username') or props.get('domain') or ''}".strip()
+
+    @staticmethod
+    def other_stacks(domain: str, props: dict) -> list[Claim]:
+        """The claims of every other stack on ``domain`` (delete keeps what they still declare)."""
+        return other_claims(domain, props.get("owner") or "", props.get("nameservers") or ())
 
     def changed_fields(self, olds: dict, news: dict) -> list[str]:
         return [k for k in self.fields if olds.get(k) != news.get(k)]

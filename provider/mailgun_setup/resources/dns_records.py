@@ -16,10 +16,10 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, 
 
 from .. import records
 from ..dns import publish
-from ..dns.backend import DNS_BACKENDS, DnsBackend, aws_credentials_available, open_backend
+from ..dns.backend import DNS_BACKENDS, DnsBackend, backends_with_credentials, open_backend
 from ..dns.types import Zone
 from ..errors import DnsError, MailgunSetupError, ZoneNotFoundError
-from ..ownership import claim_name, other_claims
+from ..ownership import claim_name
 from .common import BaseProvider, known
 
 _ZONES: dict[tuple[str, str], tuple[str, Zone]] = {}  # per provider process, i.e. per run
@@ -53,13 +53,7 @@ class DomainRecordsProvider(BaseProvider):
         return open_backend(kind, self.cloudflare_token)
 
     def _candidates(self, mode: str) -> list[str]:
-        if mode != "auto":
-            return [mode]
-        found = ["route53"] if aws_credentials_available() else []
-        import os
-        if self.cloudflare_token or os.environ.get("CLOUDFLARE_API_TOKEN"):
-            found.append("cloudflare")
-        return found
+        return backends_with_credentials(self.cloudflare_token) if mode == "auto" else [mode]
 
     def _zone(self, mode: str, lookup_name: str) -> tuple[str, Zone]:
         key = (mode, lookup_name)
@@ -104,7 +98,7 @@ class DomainRecordsProvider(BaseProvider):
         wanted = _wanted(props)
         already = publish.publish(self.backend(props["provider"]), self._zone_of(props), wanted)
         # Values already served before us stay on destroy, unless another mailgun-setup stack put them there.
-        claimed = other_claims(props["domain"], props.get("owner") or "", props.get("nameservers") or ())
+        claimed = self.other_stacks(props["domain"], props)
         keep = {} if claimed else {k: v for k, v in already.items() if v}
         return CreateResult(f"{props['zone_id']}/{props['domain']}", {**props, "keep": _keys(keep)})
 
@@ -125,7 +119,7 @@ class DomainRecordsProvider(BaseProvider):
         return UpdateResult({**news, "keep": _keys(keep)})
 
     def delete(self, _id: str, props: dict) -> None:
-        others = other_claims(props["domain"], props.get("owner") or "", props.get("nameservers") or ())
+        others = self.other_stacks(props["domain"], props)
         wanted = _wanted(props)
         if others:
             pulumi.log.info(f"{props['domain']}: DNS records kept, still used by "

@@ -17,7 +17,6 @@ from .. import config as rules
 from .. import records
 from ..config import REGIONS, RETENTION_DAYS, retention_seconds
 from ..errors import ConfigError
-from ..ownership import other_claims
 from .common import SMTP_HOSTS, BaseProvider, failures, known
 
 REGION_REASON = "cannot be changed; a new subdomain is created (deleted in the old region, then created in the new one)"
@@ -111,7 +110,7 @@ class DomainProvider(BaseProvider):
         return UpdateResult(self._outputs(news, client.get_domain(news["name"]), bool(olds.get("adopted"))))
 
     def delete(self, id_: str, props: dict) -> None:
-        others = other_claims(id_, props.get("owner") or "", props.get("nameservers") or ())
+        others = self.other_stacks(id_, props)
         if others:
             pulumi.log.info(f"{id_}: kept in Mailgun, still used by {', '.join(c.owner for c in others)}")
             return

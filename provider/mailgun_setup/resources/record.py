@@ -28,12 +28,12 @@ class RecordProvider(BaseProvider):
     def label(self, props: dict) -> str:
         return f"{props.get('type')} {props.get('name')}"
 
-    def _look(self, props: dict) -> dict:
+    def _look(self, props: dict, wait: bool) -> dict:
         record = {k: props[k] for k in ("type", "name", "value")}
         if props.get("priority") is not None:
             record["priority"] = props["priority"]
         lookup = authoritative_lookup(props["domain"], props.get("nameservers") or ())
-        deadline = time.monotonic() + (SETTLE_SECONDS if props.get("mode") != "manual" else 0)
+        deadline = time.monotonic() + (SETTLE_SECONDS if wait else 0)
         delay = 0.5
         while True:
             finding = check_record(lookup, record, props.get("zone"))
@@ -45,13 +45,14 @@ class RecordProvider(BaseProvider):
         return {**props, "status": status, "found": list(finding.found), "detail": "" if finding.ok else finding.cause}
 
     def create(self, props: dict) -> CreateResult:
-        return CreateResult(f"{props['type']}/{props['name']}/{props['value'][:40]}", self._look(props))
+        return CreateResult(f"{props['type']}/{props['name']}/{props['value'][:40]}",
+                            self._look(props, wait=props.get("mode") != "manual"))
 
     def update(self, _id: str, _olds: dict, news: dict) -> UpdateResult:
-        return UpdateResult(self._look(news))
+        return UpdateResult(self._look(news, wait=news.get("mode") != "manual"))
 
     def read(self, id_: str, props: dict) -> ReadResult:
-        return ReadResult(id_, self._look({**props, "mode": "manual"}) if props.get("value") else props)
+        return ReadResult(id_, self._look(props, wait=False) if props.get("value") else props)
 
     def delete(self, _id: str, _props: dict) -> None:
         """The record itself is removed with ``DomainRecords`` (or by the DNS administrator)."""

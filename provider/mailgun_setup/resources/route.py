@@ -14,15 +14,11 @@ from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, Upda
 
 from .. import config as rules
 from ..errors import VerificationError
-from ..ownership import claimed_route, other_claims
-from .common import BaseProvider, ListCache, failures, known
+from ..config import match_recipient
+from ..ownership import claimed_route
+from .common import VERIFIED, BaseProvider, ListCache, failures, known
 
 _ROUTES = ListCache()
-VERIFIED = "Verified"
-
-
-def expression_for(recipient: str) -> str:
-    return f'match_recipient("{recipient}")'
 
 
 def _actions_of(route: dict) -> list[str]:
@@ -67,9 +63,9 @@ class ReceiverRouteProvider(BaseProvider):
                 f"route for {props['recipient']}: the receiver records of {props['domain']} are "
                 f"{props.get('receiver_status') or 'not verified'}; routes are added once they are Verified. "
                 f"Publish the MX records (`mailgun-setup handoff --stack <stack>`), then run `pulumi up` again.")
-        client, expression = self.mailgun(props["region"]), expression_for(props["recipient"])
-        _ROUTES.forget((props["region"],))
-        same = [r for r in client.list_routes()
+        client, expression = self.mailgun(props["region"]), match_recipient(props["recipient"])
+        _ROUTES.forget((props["region"],))  # a fresh list, not one cached before this run's writes
+        same = [r for r in self._routes(props["region"])
                 if r["expression"] == expression and _actions_of(r) == list(props["actions"])]
         if same:
             client.update_route(same[0]["id"], int(props["priority"]), props["description"], expression,
@@ -92,14 +88,13 @@ class ReceiverRouteProvider(BaseProvider):
 
     def update(self, id_: str, _olds: dict, news: dict) -> UpdateResult:
         client = self.mailgun(news["region"])
-        client.update_route(id_, int(news["priority"]), news["description"], expression_for(news["recipient"]),
+        client.update_route(id_, int(news["priority"]), news["description"], match_recipient(news["recipient"]),
                             list(news["actions"]))
         _ROUTES.forget((news["region"],))
         return UpdateResult(self._outputs(news, client.get_route(id_)))
 
     def delete(self, id_: str, props: dict) -> None:
-        others = other_claims(props["domain"], props.get("owner") or "", props.get("nameservers") or ())
-        if claimed_route(others, props["recipient"]):
+        if claimed_route(self.other_stacks(props["domain"], props), props["recipient"]):
             pulumi.log.info(f"route for {props['recipient']}: kept, still declared by another stack")
             return
         self.mailgun(props["region"]).delete_route(id_)

@@ -15,12 +15,11 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 
 from .. import config as rules
 from ..errors import ConfigError, MailgunApiError, VerificationError
-from ..ownership import claimed_sender, other_claims
-from .common import BaseProvider, ListCache, failures, known
+from ..ownership import claimed_sender
+from .common import VERIFIED, BaseProvider, ListCache, failures, known
 
 _CREDENTIALS = ListCache()
 SAME_PASSWORD = re.compile(r"same|differ|identical", re.IGNORECASE)  # Mailgun refuses to "change" to the same password
-VERIFIED = "Verified"
 
 
 def _logins(client, domain: str) -> set[str]:
@@ -56,8 +55,8 @@ class SenderIdentityProvider(BaseProvider):
                 f"--stack <stack>` prints them), then run `pulumi up` again.")
         client = self.mailgun(props["region"])
         password = props.get("password")
-        _CREDENTIALS.forget((props["region"], domain))
-        if login in {c["login"].lower() for c in client.list_credentials(domain)}:
+        _CREDENTIALS.forget((props["region"], domain))  # a fresh list, not one cached before this run's writes
+        if login in _logins(client, domain):
             if not password:
                 raise ConfigError(f"password: {login} already exists in Mailgun (another stack, or set up by hand) "
                                   f"and Mailgun never returns an existing password: set the same password in "
@@ -91,8 +90,7 @@ class SenderIdentityProvider(BaseProvider):
         return UpdateResult({**news, "password": password})
 
     def delete(self, _id: str, props: dict) -> None:
-        others = other_claims(props["domain"], props.get("owner") or "", props.get("nameservers") or ())
-        if claimed_sender(others, props["username"]):
+        if claimed_sender(self.other_stacks(props["domain"], props), props["username"]):
             pulumi.log.info(f"{props['username']}: kept, still declared by another stack")
             return
         self.mailgun(props["region"]).delete_credential(props["domain"], props["username"])

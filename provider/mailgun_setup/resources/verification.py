@@ -22,10 +22,8 @@ from ..errors import VerificationError
 from ..handoff import zone_for
 from ..verify.authority import authoritative_lookup
 from ..verify.check import check_records
-from .common import BaseProvider
+from .common import FAILED, IN_PROGRESS, UNVERIFIED, VERIFIED, BaseProvider
 
-UNVERIFIED, IN_PROGRESS, VERIFIED, FAILED = ("Unverified", "Verification in Progress", "Verified",
-                                             "Verification Failed")
 FIRST_DELAY, MAX_DELAY, BACKOFF = 1.0, 30.0, 1.6
 
 
@@ -53,8 +51,7 @@ class VerificationProvider(BaseProvider):
             return (FAILED if any(f.found for f in findings if not f.ok) else
                     IN_PROGRESS if published else UNVERIFIED), problems
         body = self.mailgun(props["region"]).verify_domain(props["domain"])
-        verdicts = record_shapes.validity(body)
-        pending = [r for r in wanted if verdicts.get(record_shapes.key_of(r)) != "valid"]
+        pending = record_shapes.unconfirmed(body, wanted)
         if not pending:
             return VERIFIED, []
         return IN_PROGRESS, [f"{r['type']} {r['name']}: served by DNS, Mailgun has not confirmed it yet "
@@ -93,8 +90,7 @@ class VerificationProvider(BaseProvider):
         body = self.mailgun(props["region"]).get_domain(props["domain"])
         if body is None:
             return ReadResult(None, {})
-        verdicts = record_shapes.validity(body)
-        ok = all(verdicts.get(record_shapes.key_of(r)) == "valid" for r in props.get("records") or [])
+        ok = not record_shapes.unconfirmed(body, list(props.get("records") or []))
         status = props.get("status") if ok or props.get("status") != VERIFIED else UNVERIFIED
         return ReadResult(id_, {**props, "status": status})
 
