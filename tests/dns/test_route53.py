@@ -1,4 +1,6 @@
 """The Route 53 backend against moto's server and the sandbox DNS server."""
+import pytest
+
 from mailgun_setup.dns import publish
 from mailgun_setup.dns.route53 import Route53
 
@@ -7,12 +9,18 @@ from ..sandbox.helpers import lookup, new_r53_zone, route53, upsert
 SPF = "v=spf1 include:mailgun.org ~all"
 
 
-def test_publish_is_one_batch_and_withdraw_leaves_foreign_values(sandbox_env, sandbox, unique):
+@pytest.fixture
+def r53(sandbox_env, unique):
+    """A fresh public zone: (boto3 client, backend, zone, a subdomain name inside it)."""
     client = route53(sandbox_env)
     new_r53_zone(client, f"{unique}.com")
-    name = f"mail.{unique}.com"
     backend = Route53(client)
-    zone = backend.find_zone(name)
+    name = f"mail.{unique}.com"
+    return client, backend, backend.find_zone(name), name
+
+
+def test_publish_is_one_batch_and_withdraw_leaves_foreign_values(r53, sandbox_env, sandbox):
+    client, backend, zone, name = r53
     upsert(client, zone.id, name, "TXT", ["google-site-verification=abc"])
     wanted = {(name, "TXT"): [SPF], (f"mg._domainkey.{name}", "TXT"): ["k=rsa; p=" + "A" * 400],
               (name, "MX"): ["10 mxa.mailgun.org", "10 mxb.mailgun.org"]}
@@ -35,12 +43,8 @@ def test_publish_is_one_batch_and_withdraw_leaves_foreign_values(sandbox_env, sa
     assert dns.txt(f"mg._domainkey.{name}").status == "nxdomain"
 
 
-def test_spf_merges_into_a_foreign_spf_and_comes_back_out(sandbox_env, unique):
-    client = route53(sandbox_env)
-    new_r53_zone(client, f"{unique}.com")
-    name = f"mail.{unique}.com"
-    backend = Route53(client)
-    zone = backend.find_zone(name)
+def test_spf_merges_into_a_foreign_spf_and_comes_back_out(r53, sandbox_env):
+    client, backend, zone, name = r53
     foreign = "v=spf1 include:_spf.google.com -all"
     upsert(client, zone.id, name, "TXT", [foreign])
     publish.publish(backend, zone, {(name, "TXT"): [SPF]})
@@ -50,12 +54,8 @@ def test_spf_merges_into_a_foreign_spf_and_comes_back_out(sandbox_env, unique):
     assert lookup(sandbox_env).txt(name).values == (foreign,)
 
 
-def test_values_there_before_us_are_kept_on_withdraw(sandbox_env, unique):
-    client = route53(sandbox_env)
-    new_r53_zone(client, f"{unique}.com")
-    name = f"mail.{unique}.com"
-    backend = Route53(client)
-    zone = backend.find_zone(name)
+def test_values_there_before_us_are_kept_on_withdraw(r53, sandbox_env):
+    client, backend, zone, name = r53
     upsert(client, zone.id, name, "MX", ["10 MXA.mailgun.org."])
     wanted = {(name, "MX"): ["10 mxa.mailgun.org", "10 mxb.mailgun.org"]}
     already = publish.publish(backend, zone, wanted)
@@ -70,12 +70,8 @@ def test_zone_carries_its_nameservers(sandbox_env, unique):
     assert Route53(client).find_zone(f"a.b.{unique}.com").nameservers
 
 
-def test_sync_moves_from_old_to_new_values_in_one_batch(sandbox_env, sandbox, unique):
-    client = route53(sandbox_env)
-    new_r53_zone(client, f"{unique}.com")
-    name = f"mail.{unique}.com"
-    backend = Route53(client)
-    zone = backend.find_zone(name)
+def test_sync_moves_from_old_to_new_values_in_one_batch(r53, sandbox_env, sandbox):
+    client, backend, zone, name = r53
     upsert(client, zone.id, name, "TXT", ["v=spf1 a -all"])
     old = {(name, "TXT"): [SPF], (f"mg._domainkey.{name}", "TXT"): ["k=rsa; p=OLD"]}
     new = {(name, "TXT"): ["v=spf1 include:eu.mailgun.org ~all"], (f"mg._domainkey.{name}", "TXT"): ["k=rsa; p=NEW"]}
