@@ -37,25 +37,32 @@ def sandbox_run(args) -> int:
     sandbox = _start_sandbox(args.zone)
     child = None
 
-    def on_term(signum, _frame):
+    def forward(signum, _frame):
         if child and child.poll() is None:
             child.send_signal(signum)
 
-    previous = signal.signal(signal.SIGTERM, on_term)
+    def let_the_child_answer(_signum, _frame):
+        """Ctrl-C in a terminal reaches the whole foreground group, the child included: the child
+        decides how to stop and we report its exit code. Raising KeyboardInterrupt here instead
+        could land between ``waitpid`` and the bookkeeping in ``Popen.wait`` and lose the code."""
+
+    previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, forward),
+                signal.SIGINT: signal.signal(signal.SIGINT, let_the_child_answer)}
     try:
         child = subprocess.Popen(command, env={**os.environ, **sandbox.env()})
-        while True:
-            try:
-                return child.wait()
-            except KeyboardInterrupt:
-                # Ctrl-C reached the child too (same process group): let it finish, then stop.
-                continue
+        return _shell_exit_code(child.wait())
     except FileNotFoundError:
         print(f"mailgun-setup: command not found: {command[0]}", file=sys.stderr)
         return 127
     finally:
-        signal.signal(signal.SIGTERM, previous)
         sandbox.stop()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _shell_exit_code(returncode: int) -> int:
+    """A child killed by signal N exits as 128+N, the way a shell reports it."""
+    return 128 - returncode if returncode < 0 else returncode
 
 
 def sandbox_up(args) -> int:
