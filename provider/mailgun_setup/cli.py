@@ -1,5 +1,5 @@
-"""Command line: ``mailgun-setup sandbox run -- <command>``, ``mailgun-setup sandbox up`` and
-``mailgun-setup handoff --stack NAME``."""
+"""Command line: ``mailgun-setup sandbox run -- <command>``, ``mailgun-setup sandbox up``,
+``mailgun-setup handoff --stack NAME`` and ``mailgun-setup import DOMAIN --stack NAME``."""
 from __future__ import annotations
 
 import argparse
@@ -127,6 +127,15 @@ def handoff(args) -> int:
     return 0
 
 
+def import_domain(args) -> int:
+    from .engine import PulumiCli, engine_env
+    from .importer import import_domain as run_import
+
+    sys.stdout.write(run_import(PulumiCli(Path(args.cwd), engine_env()), args.stack, args.domain,
+                                preview_only=args.preview_only))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mailgun-setup", description=__doc__)
     commands = parser.add_subparsers(dest="area", required=True)
@@ -151,6 +160,13 @@ def build_parser() -> argparse.ArgumentParser:
                              help="read the `domains` output from FILE ('-' for stdin) instead of asking Pulumi")
     handoff_cmd.add_argument("--cwd", metavar="DIR", default=".", help="the Pulumi project folder (default: .)")
     handoff_cmd.set_defaults(handler=handoff)
+    import_cmd = commands.add_parser("import", help="put an existing Mailgun domain, declared in the stack config, "
+                                                    "under the stack (runs `pulumi import --file`)")
+    import_cmd.add_argument("domain", help="the subdomain, as declared under `domains`")
+    import_cmd.add_argument("--stack", required=True, metavar="NAME", help="the Pulumi stack")
+    import_cmd.add_argument("--preview-only", action="store_true", help="show what would be imported, change nothing")
+    import_cmd.add_argument("--cwd", metavar="DIR", default=".", help="the Pulumi project folder (default: .)")
+    import_cmd.set_defaults(handler=import_domain)
     return parser
 
 

@@ -48,9 +48,17 @@ class Project:
         args = ["stack", "output", "--json", "--stack", stack] + (["--show-secrets"] if show_secrets else [])
         return json.loads(self.pulumi(*args).stdout)
 
+    def mailgun_setup(self, *args: str) -> subprocess.CompletedProcess:
+        """Our own command line, run in the project folder as a user runs it."""
+        return subprocess.run([sys.executable, "-m", "mailgun_setup.cli", *args], cwd=self.root, env=self.env,
+                              capture_output=True, text=True, timeout=300)
+
     def handoff(self, stack: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "mailgun_setup.cli", "handoff", "--stack", stack],
-                              cwd=self.root, env=self.env, capture_output=True, text=True, timeout=120)
+        return self.mailgun_setup("handoff", "--stack", stack)
+
+    def urns(self, stack: str) -> list[str]:
+        exported = json.loads(self.pulumi("stack", "export", "--stack", stack).stdout)
+        return [r["urn"] for r in exported["deployment"].get("resources") or []]
 
 
 def make_project(tmp_path: Path, sandbox_env: dict) -> Project:

@@ -106,8 +106,26 @@ def test_full_lifecycle(backend, tmp_path, sandbox_env, sandbox, unique):
     assert served(dkim["name"], "TXT") == (dkim["value"],)
     project.pulumi("preview", "--expect-no-changes", "--stack", "dev")
 
+    # Import: a domain somebody made by hand in Mailgun is declared, imported, then completed by `up`.
+    legacy = f"news.{zone}"
+    mailgun("us").create_domain(legacy, 1024, 86400, dkim_selector="mg")
+    for key, value in (("name", legacy), ("retentionDays", "1")):
+        project.pulumi("config", "set", "--path", f"mailgun-setup:domains[1].{key}", value, "--stack", "dev")
+    imported = project.mailgun_setup("import", legacy, "--stack", "dev")
+    assert imported.returncode == 0, imported.stderr
+    assert "2 imported" in imported.stdout  # the MailgunDomain component and its mailgun:Domain
+    assert any(u.endswith(f"dynamic/mailgun:Domain::{legacy}") for u in project.urns("dev"))
+    project.pulumi("refresh", "--yes", "--stack", "dev")  # read() works on the imported state
+    sandbox.clear_request_logs()
+    up = project.up("dev")
+    assert not [r for r in sandbox.request_log("mailgun-us") if r.method == "POST" and r.path == "/v4/domains"]
+    assert project.outputs("dev")["domains"][legacy]["senderStatus"] == "Verified"
+    assert project.outputs("dev")["domains"][legacy]["adopted"] is True
+    project.pulumi("preview", "--expect-no-changes", "--stack", "dev")
+
     # Destroy: nothing of ours left, every foreign record exactly as it was.
     project.pulumi("destroy", "--yes", "--stack", "dev")
+    assert mailgun("us").get_domain(legacy) is None
     assert mailgun("eu").get_domain(domain) is None
     assert not [r for r in eu.list_routes() if domain in r["expression"]]
     assert zone_records(backend, zone_id) == foreign

@@ -36,7 +36,7 @@ def _problems(props: dict) -> list[tuple[str, str]]:
     return out
 
 
-def _selector_of(body: dict) -> Optional[str]:
+def selector_of(body: dict) -> Optional[str]:
     for record in body.get("sending_dns_records") or []:
         name = record.get("name") or ""
         if "._domainkey." in name:
@@ -64,7 +64,7 @@ class DomainProvider(BaseProvider):
         domain = body["domain"]
         return {**props, "name": domain["name"], "state": domain.get("state"),
                 "retention_days": int(domain.get("message_ttl", 0)) // 86400,
-                "dkim_selector": _selector_of(body) or props.get("dkim_selector"),
+                "dkim_selector": selector_of(body) or props.get("dkim_selector"),
                 "sender_records": sender, "receiver_records": receiver if props.get("receiving") else [],
                 "smtp_host": SMTP_HOSTS[props["region"]], "smtp_login": domain.get("smtp_login"),
                 "adopted": adopted}
@@ -79,7 +79,7 @@ class DomainProvider(BaseProvider):
         body = client.get_domain(name)
         adopted = body is not None
         if adopted:
-            selector = _selector_of(body)
+            selector = selector_of(body)
             if selector and selector != props["dkim_selector"]:
                 raise ConfigError(f"dkim_selector: {name} already exists in Mailgun with DKIM selector "
                                   f"{selector!r}; set dkimSelector: {selector} to adopt it")
@@ -93,15 +93,11 @@ class DomainProvider(BaseProvider):
         return CreateResult(name, self._outputs(props, body, adopted))
 
     def read(self, id_: str, props: dict) -> ReadResult:
-        region = props.get("region")
-        for candidate in ([region] if region else list(REGIONS)):  # `pulumi import` knows only the name
-            body = self.mailgun(candidate).get_domain(id_)
-            if body is not None:
-                base = {"region": candidate, "name": id_, "tracking": False, "receiving": False,
-                        "dkim_key_length": 1024, "adopted": False, **props}
-                outs = self._outputs(base, body, bool(props.get("adopted")))
-                return ReadResult(id_, outs)
-        return ReadResult(None, {})
+        """Refresh, and the state `mailgun-setup import` builds: gone from Mailgun means gone from state."""
+        body = self.mailgun(props["region"]).get_domain(id_)
+        if body is None:
+            return ReadResult(None, {})
+        return ReadResult(id_, self._outputs({"name": id_, **props}, body, bool(props.get("adopted"))))
 
     def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
         client = self.mailgun(news["region"])
@@ -132,8 +128,18 @@ class Domain(Resource, module="mailgun", name="Domain"):
                  retention_days: pulumi.Input[int] = 3, tracking: pulumi.Input[bool] = False,
                  receiving: pulumi.Input[bool] = False, owner: pulumi.Input[str] = "",
                  nameservers: pulumi.Input[list] = None, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(DomainProvider(), resource_name, {
-            "name": name, "region": region, "dkim_key_length": dkim_key_length, "dkim_selector": dkim_selector,
+        super().__init__(DomainProvider(), resource_name, domain_props(
+            name=name, region=region, dkim_key_length=dkim_key_length, dkim_selector=dkim_selector,
+            retention_days=retention_days, tracking=tracking, receiving=receiving, owner=owner,
+            nameservers=nameservers), opts)
+
+
+def domain_props(*, name, region, dkim_key_length, dkim_selector, retention_days, tracking, receiving, owner,
+                 nameservers=None) -> dict:
+    """The properties a ``Domain`` declares: inputs, plus its outputs as placeholders.
+
+    Shared with ``mailgun-setup import``, which must build the very state ``pulumi up`` would."""
+    return {"name": name, "region": region, "dkim_key_length": dkim_key_length, "dkim_selector": dkim_selector,
             "retention_days": retention_days, "tracking": tracking, "receiving": receiving, "owner": owner,
             "nameservers": nameservers or [], "state": None, "sender_records": None, "receiver_records": None,
-            "smtp_host": None, "smtp_login": None, "adopted": None}, opts)
+            "smtp_host": None, "smtp_login": None, "adopted": None}
