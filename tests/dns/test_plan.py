@@ -14,12 +14,22 @@ mechanism = st.sampled_from(["a", "mx", "ip4:192.0.2.1", "include:_spf.google.co
 @given(st.lists(mechanism, unique=True, max_size=4), st.sampled_from(["~all", "-all", "?all"]))
 def test_spf_merge_then_unmerge_gives_back_the_foreign_record(terms, all_term):
     foreign = " ".join(["v=spf1", *terms, all_term])
-    if foreign == "v=spf1 ~all":  # merges into exactly our record: known limit, see the closing note
-        return
-    merged = spf.merge(foreign, OURS)
+    before = RecordSet(300, (foreign, "site-verification=1"))
+    published = plan.publish("mail.x.com", "TXT", 300, before, [OURS])
+    (merged,) = [v for v in published.after if spf.is_spf(v)]
     assert merged.split()[-1] == all_term and "include:mailgun.org" in merged.split()
     assert spf.contains(merged, OURS)
-    assert spf.unmerge(merged, OURS) == foreign
+    keep = tuple(plan.preexisting(before, [OURS], "TXT"))
+    withdrawn = plan.withdraw("mail.x.com", "TXT", RecordSet(300, tuple(published.after)), [OURS], keep)
+    assert withdrawn.after == [foreign, "site-verification=1"]  # even `v=spf1 ~all`, merged into exactly ours
+
+
+def test_our_own_spf_alone_is_removed_on_withdraw():
+    before = RecordSet(300, ("site-verification=1",))
+    published = plan.publish("mail.x.com", "TXT", 300, before, [OURS])
+    assert plan.preexisting(before, [OURS], "TXT") == []
+    withdrawn = plan.withdraw("mail.x.com", "TXT", RecordSet(300, tuple(published.after)), [OURS])
+    assert withdrawn.after == ["site-verification=1"]
 
 
 def test_a_second_spf_record_is_never_added():

@@ -54,6 +54,15 @@ def test_spf_merges_into_a_foreign_spf_and_comes_back_out(r53, sandbox_env):
     assert lookup(sandbox_env).txt(name).values == (foreign,)
 
 
+def test_a_bare_foreign_spf_comes_back_even_when_the_merge_equals_ours(r53, sandbox_env):
+    client, backend, zone, name = r53
+    upsert(client, zone.id, name, "TXT", ["v=spf1 ~all"])
+    keep = publish.publish(backend, zone, {(name, "TXT"): [SPF]})
+    assert lookup(sandbox_env).txt(name).values == (SPF,)  # one SPF record, now exactly Mailgun's
+    publish.withdraw(backend, zone, {(name, "TXT"): [SPF]}, keep=keep)
+    assert lookup(sandbox_env).txt(name).values == ("v=spf1 ~all",)
+
+
 def test_values_there_before_us_are_kept_on_withdraw(r53, sandbox_env):
     client, backend, zone, name = r53
     upsert(client, zone.id, name, "MX", ["10 MXA.mailgun.org."])

@@ -73,6 +73,21 @@ def present_values(before: Optional[RecordSet], ours: list[str], rtype: str) -> 
     return [v for v in ours if any(covers(p, v, rtype) for p in values)]
 
 
+def _merge_target(before: Optional[RecordSet], value: str, rtype: str) -> Optional[str]:
+    """The foreign SPF record our SPF ``value`` would be merged into, if any."""
+    if rtype != "TXT" or not spf.is_spf(value) or before is None:
+        return None
+    return next((v for v in before.values if spf.is_spf(v)), None)
+
+
+def preexisting(before: Optional[RecordSet], ours: list[str], rtype: str) -> list[str]:
+    """Values that were there before us and must still be there after we withdraw: those of ours
+    already served, and a foreign SPF record we are about to merge into (restored as it was)."""
+    done = present_values(before, ours, rtype)
+    targets = [_merge_target(before, v, rtype) for v in ours if v not in done]
+    return done + [t for t in dict.fromkeys(targets) if t is not None]
+
+
 def publish(name: str, rtype: str, ttl: int, before: Optional[RecordSet], ours: list[str]) -> Optional[RecordChange]:
     values = list(before.values) if before else []
     if rtype == "CNAME" and values and values != list(ours):
@@ -83,7 +98,7 @@ def publish(name: str, rtype: str, ttl: int, before: Optional[RecordSet], ours: 
     for value in ours:
         if value in done:
             continue
-        foreign_spf = next((v for v in values if spf.is_spf(v)), None) if rtype == "TXT" and spf.is_spf(value) else None
+        foreign_spf = _merge_target(before, value, rtype)
         if foreign_spf is not None:
             replace.append((foreign_spf, spf.merge(foreign_spf, value)))
         else:
@@ -95,14 +110,21 @@ def publish(name: str, rtype: str, ttl: int, before: Optional[RecordSet], ours: 
 
 def withdraw(name: str, rtype: str, before: Optional[RecordSet], ours: list[str],
              keep: tuple[str, ...] = ()) -> Optional[RecordChange]:
-    """Take our values out again; ``keep`` are values that were there before we came."""
+    """Take our values out again; ``keep`` are values that were there before we came.
+
+    An SPF record we merged into goes back to its kept original, even when the merge made it
+    identical to our own SPF (a foreign ``v=spf1 ~all`` becomes exactly Mailgun's value)."""
     if before is None:
         return None
     remove, replace = [], []
     for value in ours:
         if value in keep:
             continue
-        if value in before.values:
+        original = next((k for k in keep if rtype == "TXT" and spf.is_spf(value) and spf.is_spf(k)
+                         and spf.merge(k, value) != k and spf.merge(k, value) in before.values), None)
+        if original is not None:
+            replace.append((spf.merge(original, value), original))
+        elif value in before.values:
             remove.append(value)
         elif rtype == "TXT" and spf.is_spf(value):
             merged = next((v for v in before.values if spf.contains(v, value)), None)

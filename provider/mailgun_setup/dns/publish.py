@@ -19,14 +19,14 @@ def sync(backend: DnsBackend, zone: Zone, old: Mapping[Key, list[str]], new: Map
     """Move the zone from serving our ``old`` values to serving ``new``: one read per record set, one batch.
 
     ``keep`` are values that were there before us: never removed. Returns, per record set of ``new``,
-    our values that were already served before this call.
+    the values found there that belong in ``keep`` (see :func:`plan.preexisting`).
     """
     already, changes = {}, []
     for name, rtype in list(dict.fromkeys([*old, *new])):
         before = backend.read(zone, name, rtype)
         ours = list(new.get((name, rtype), []))
         if ours:
-            already[(name, rtype)] = plan.present_values(before, ours, rtype)
+            already[(name, rtype)] = plan.preexisting(before, ours, rtype)
         change = plan.sync(name, rtype, ttl, before, list(old.get((name, rtype), [])), ours,
                            tuple(keep.get((name, rtype), ())))
         if change:
@@ -38,7 +38,7 @@ def sync(backend: DnsBackend, zone: Zone, old: Mapping[Key, list[str]], new: Map
 
 def publish(backend: DnsBackend, zone: Zone, wanted: Mapping[Key, list[str]],
             ttl: int = DEFAULT_TTL) -> dict[Key, list[str]]:
-    """Write every missing value in one batch; returns, per record set, our values that were already there."""
+    """Write every missing value in one batch; returns, per record set, the values to keep on withdraw."""
     return sync(backend, zone, {}, wanted, ttl=ttl)
 
 

@@ -114,8 +114,12 @@ class DomainRecordsProvider(BaseProvider):
         return ReadResult(id_, {**props, "records": kept, "claim": claim})
 
     def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
-        keep = _unkeys(olds.get("keep"))
-        publish.sync(self.backend(news["provider"]), self._zone_of(news), _wanted(olds), _wanted(news), keep)
+        keep, old = _unkeys(olds.get("keep")), _wanted(olds)
+        found = publish.sync(self.backend(news["provider"]), self._zone_of(news), old, _wanted(news), keep)
+        # Record sets new to this update may hold values from before us too (e.g. tracking turned on).
+        fresh = {k: v for k, v in found.items() if v and k not in old}
+        if fresh and not self.other_stacks(news["domain"], news):
+            keep.update(fresh)
         return UpdateResult({**news, "keep": _keys(keep)})
 
     def delete(self, _id: str, props: dict) -> None:
