@@ -1,0 +1,28 @@
+"""DomainRecords keeps what was in the zone before it, also for record sets an update adds."""
+from mailgun_setup.resources.dns_records import DomainRecordsProvider
+
+from ..sandbox.helpers import lookup, new_r53_zone, route53, upsert
+
+SPF = {"purpose": "SPF", "type": "TXT", "value": "v=spf1 include:mailgun.org ~all"}
+
+
+def test_turning_tracking_on_over_an_existing_cname_keeps_it_on_destroy(sandbox_env, unique):
+    zone = f"{unique}.com"
+    domain = f"mail.{zone}"
+    client = route53(sandbox_env)
+    zone_id = new_r53_zone(client, zone)
+    upsert(client, zone_id, f"email.{domain}", "CNAME", ["mailgun.org"])  # typed in by hand, long ago
+    provider = DomainRecordsProvider()
+    declared = {"domain": domain, "dns": "route53", "zone": None, "claim": None, "owner": "p/s",
+                "records": [{**SPF, "name": domain}]}
+    checked = provider.check({}, declared)
+    assert checked.failures == []
+    created = provider.create(checked.inputs).outs
+    tracking = {**checked.inputs, "records": [*declared["records"],
+                                              {"purpose": "tracking", "type": "CNAME", "name": f"email.{domain}",
+                                               "value": "mailgun.org"}]}
+    updated = provider.update("id", created, tracking).outs
+    provider.delete("id", updated)
+    dns = lookup(sandbox_env)
+    assert dns.query(f"email.{domain}", "CNAME").values == ("mailgun.org",)
+    assert dns.txt(domain).status in ("nxdomain", "nodata")
