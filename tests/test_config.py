@@ -130,6 +130,12 @@ def test_zone_may_equal_the_domain_name():
     assert parse_stack_config(with_domain(zone="MAIL.company.com.")).domains[0].zone == "mail.company.com"
 
 
+@pytest.mark.parametrize("zone,dns", [("Z0123456789ABC", "route53"), ("/hostedzone/Z0123456789ABC", "auto"),
+                                      ("0123456789abcdef0123456789abcdef", "cloudflare")])
+def test_zone_may_be_a_zone_id_of_the_chosen_backend(zone, dns):
+    assert parse_stack_config(with_domain(zone=zone, dns=dns)).domains[0].zone == zone
+
+
 def test_sender_repr_hides_password():
     text = repr(SenderSpec("a@mail.company.com", SECRET))
     assert SECRET not in text and "password=<secret>" in text and "a@mail.company.com" in text
@@ -212,7 +218,13 @@ RULES = [
     (with_domain(dns="dyn"), "domains[0].dns", "must be one of route53, cloudflare, manual, auto"),
     (with_domain(zone="example.org"), "domains[0].zone", "must be mail.company.com or one of its parent domains"),
     (with_domain(zone="pany.com"), "domains[0].zone", "one of its parent domains"),
-    (with_domain(zone="bad zone"), "domains[0].zone", "is not a valid hostname"),
+    (with_domain(zone="bad zone.com"), "domains[0].zone", "is not a valid hostname"),
+    (with_domain(zone="bad zone"), "domains[0].zone", "is neither a zone name (a parent domain of the subdomain) "
+                                                      "nor a zone id (route53: capitals and digits"),
+    (with_domain(zone="Z0123456789ABC", dns="cloudflare"), "domains[0].zone",
+     "is a route53 zone id, so dns must be route53 (or auto), got cloudflare"),
+    (with_domain(zone="0123456789abcdef0123456789abcdef", dns="route53"), "domains[0].zone",
+     "is a cloudflare zone id, so dns must be cloudflare (or auto), got route53"),
     # senders
     (with_domain(senders="a@mail.company.com"), "domains[0].senders", "must be a list"),
     (with_domain(senders=[sender(f"u{i}@mail.company.com") for i in range(11)]), "domains[0].senders",

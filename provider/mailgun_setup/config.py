@@ -43,6 +43,10 @@ PASSWORD_LENGTH = (5, 32)
 PRIORITY_RANGE = (0, 32767)
 MAX_DESCRIPTION = 255
 
+# A zone override may be a zone id instead of a name: two public zones of one name are legal.
+ZONE_ID_FORMATS = {"route53": (re.compile(r"^(/hostedzone/)?[A-Z0-9]{1,32}$"), "capitals and digits, e.g. Z0123456789ABC"),
+                   "cloudflare": (re.compile(r"^[0-9a-f]{32}$"), "32 lowercase hex characters")}
+
 DOMAIN_KEYS = ("name", "region", "dkimKeyLength", "dkimSelector", "retentionDays", "receiving",
                "tracking", "dns", "zone", "senders", "routes")
 SENDER_KEYS = ("username", "password")
@@ -144,7 +148,7 @@ def _domain(entry: Any, path: str, stack_dns: Optional[str], problems: list[str]
     receiving = _boolean(_get(entry, "receiving", False), f"{path}.receiving", problems)
     tracking = _boolean(_get(entry, "tracking", False), f"{path}.tracking", problems)
     dns = _choice(entry["dns"], f"{path}.dns", problems, DNS_MODES) if entry.get("dns") is not None else stack_dns
-    zone = _zone(entry.get("zone"), f"{path}.zone", name, problems)
+    zone = _zone(entry.get("zone"), f"{path}.zone", name, dns, problems)
     senders, usernames = _senders(entry.get("senders"), f"{path}.senders", name, problems)
     routes = _routes(entry.get("routes"), f"{path}.routes", usernames, problems)
     if isinstance(entry.get("routes"), (list, tuple)) and entry["routes"] and receiving is False:
@@ -244,7 +248,25 @@ def _domain_name(value: Any, path: str, problems: list[str]) -> Optional[str]:
     return name
 
 
-def _zone(value: Any, path: str, name: Optional[str], problems: list[str]) -> Optional[str]:
+def zone_id_backend(zone: Optional[str]) -> Optional[str]:
+    """The DNS backend whose zone-id format ``zone`` has; None for a zone name."""
+    for backend, (pattern, _) in ZONE_ID_FORMATS.items():
+        if isinstance(zone, str) and pattern.match(zone):
+            return backend
+    return None
+
+
+def _zone(value: Any, path: str, name: Optional[str], dns: Optional[str], problems: list[str]) -> Optional[str]:
+    if isinstance(value, str) and value and "." not in value:
+        backend = zone_id_backend(value)
+        if backend is None:
+            formats = "; ".join(f"{b}: {rule}" for b, (_, rule) in ZONE_ID_FORMATS.items())
+            problems.append(f"{path}: {value!r} is neither a zone name (a parent domain of the subdomain) nor a "
+                            f"zone id ({formats})")
+        elif dns is not None and dns not in (backend, "auto"):
+            problems.append(f"{path}: {value} is a {backend} zone id, so dns must be {backend} (or auto), "
+                            f"got {dns}")
+        return value
     zone = _hostname(value, path, problems)
     if zone is not None and name is not None and not (name == zone or name.endswith("." + zone)):
         problems.append(f"{path}: {zone} must be {name} or one of its parent domains")

@@ -24,6 +24,10 @@ def test_finds_the_longest_matching_zone(setup, unique):
     assert backend.find_zone(f"mail.{unique}.org").id == zone.id
     with pytest.raises(ZoneNotFoundError):
         backend.find_zone(f"mail.{unique}.net")
+    by_id = backend.zone_by_id(deeper.id)
+    assert (by_id.id, by_id.name) == (deeper.id, f"eu.{unique}.org") and by_id.nameservers
+    with pytest.raises(ZoneNotFoundError):
+        backend.zone_by_id("0" * 32)
 
 
 def test_publishes_beside_foreign_values_in_one_batch_and_removes_only_ours(setup, sandbox_env, sandbox, unique):

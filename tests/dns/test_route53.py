@@ -91,3 +91,40 @@ def test_sync_moves_from_old_to_new_values_in_one_batch(r53, sandbox_env, sandbo
     assert sandbox.write_calls()["route53"] == 1
     assert lookup(sandbox_env).txt(name).values == ("v=spf1 a include:eu.mailgun.org -all",)
     assert lookup(sandbox_env).txt(f"mg._domainkey.{name}").values == ("k=rsa; p=NEW",)
+
+
+def test_the_longest_public_zone_wins_and_private_zones_are_ignored(sandbox_env, unique):
+    client = route53(sandbox_env)
+    new_r53_zone(client, f"{unique}.com")
+    deeper = new_r53_zone(client, f"mail.{unique}.com")
+    client.create_hosted_zone(Name=f"eu.mail.{unique}.com", CallerReference=f"{unique}-private",
+                              HostedZoneConfig={"PrivateZone": True},
+                              VPC={"VPCRegion": "us-east-1", "VPCId": "vpc-12345678"})
+    found = Route53(client).find_zone(f"eu.mail.{unique}.com")
+    assert (found.id, found.name) == (deeper, f"mail.{unique}.com")
+    assert found.nameservers  # verification asks these, not a resolver
+
+
+def test_two_public_zones_of_one_name_are_ambiguous(sandbox_env, unique):
+    from mailgun_setup.errors import AmbiguousZoneError
+
+    client = route53(sandbox_env)
+    first, second = new_r53_zone(client, f"{unique}.com"), new_r53_zone(client, f"{unique}.com")
+    with pytest.raises(AmbiguousZoneError, match=f"2 public Route 53 zones are named {unique}.com") as failure:
+        Route53(client).find_zone(f"mail.{unique}.com")
+    assert first in str(failure.value) and second in str(failure.value) and "zone: <id>" in str(failure.value)
+    picked = Route53(client).zone_by_id(f"/hostedzone/{second}")
+    assert (picked.id, picked.name) == (second, f"{unique}.com") and picked.nameservers
+
+
+def test_a_zone_id_of_a_private_or_missing_zone_is_refused(sandbox_env, unique):
+    from mailgun_setup.errors import ZoneNotFoundError
+
+    client = route53(sandbox_env)
+    private = client.create_hosted_zone(Name=f"{unique}.com", CallerReference=unique,
+                                        HostedZoneConfig={"PrivateZone": True},
+                                        VPC={"VPCRegion": "us-east-1", "VPCId": "vpc-12345678"})["HostedZone"]["Id"]
+    with pytest.raises(ZoneNotFoundError, match="is private; Mailgun needs the records in public DNS"):
+        Route53(client).zone_by_id(private)
+    with pytest.raises(ZoneNotFoundError, match="no longer exists"):
+        Route53(client).zone_by_id("Z0000000000NONE")

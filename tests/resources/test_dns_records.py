@@ -26,3 +26,18 @@ def test_turning_tracking_on_over_an_existing_cname_keeps_it_on_destroy(sandbox_
     dns = lookup(sandbox_env)
     assert dns.query(f"email.{domain}", "CNAME").values == ("mailgun.org",)
     assert dns.txt(domain).status in ("nxdomain", "nodata")
+
+
+def test_a_zone_id_picks_one_of_two_public_zones_of_the_same_name(sandbox_env, unique):
+    zone = f"{unique}.com"
+    client = route53(sandbox_env)
+    new_r53_zone(client, zone)
+    second = new_r53_zone(client, zone)
+    provider = DomainRecordsProvider()
+    declared = {"domain": f"mail.{zone}", "dns": "route53", "claim": None, "owner": "p/s", "records": []}
+    ambiguous = provider.check({}, {**declared, "zone": None})
+    assert [f.property for f in ambiguous.failures] == ["dns"]
+    assert "2 public Route 53 zones are named" in ambiguous.failures[0].reason
+    picked = provider.check({}, {**declared, "zone": second})
+    assert picked.failures == [] and picked.inputs["zone_id"] == second
+    assert picked.inputs["zone_name"] == zone

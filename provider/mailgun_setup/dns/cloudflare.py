@@ -75,10 +75,19 @@ class CloudflareDns:
             except cloudflare.APIStatusError as exc:
                 raise _api_error(f"list zones named {candidate}", exc) from None
             if len(zones) > 1:
-                raise AmbiguousZoneError(f"{len(zones)} Cloudflare zones are named {candidate}: set the zone id")
+                raise AmbiguousZoneError(f"{len(zones)} Cloudflare zones are named {candidate} "
+                                         f"({', '.join(z.id for z in zones)}): set `zone: <id>` on the domain "
+                                         f"to pick one")
             if zones:
                 return Zone(zones[0].id, zones[0].name, tuple(zones[0].name_servers or ()))
         raise ZoneNotFoundError(f"no Cloudflare zone holds {_bare(name)}")
+
+    def zone_by_id(self, zone_id: str) -> Zone:
+        try:
+            zone = self.client.zones.get(zone_id=zone_id)
+        except cloudflare.APIStatusError as exc:
+            raise _api_error(f"get zone {zone_id}", exc) from None
+        return Zone(zone.id, zone.name, tuple(zone.name_servers or ()))
 
     def _existing(self, zone: Zone, name: str, rtype: str) -> list[_Existing]:
         try:

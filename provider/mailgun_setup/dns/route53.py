@@ -73,10 +73,18 @@ class Route53:
         best = max(candidates, key=len)
         if len(candidates[best]) > 1:
             raise AmbiguousZoneError(f"{len(candidates[best])} public Route 53 zones are named {best.rstrip('.')} "
-                                     f"({', '.join(candidates[best])}): set the zone id explicitly")
-        zone_id = candidates[best][0]
-        delegation = self._call("get_hosted_zone", Id=zone_id).get("DelegationSet") or {}
-        return Zone(zone_id, best.rstrip("."), tuple(delegation.get("NameServers") or ()))
+                                     f"({', '.join(candidates[best])}): set `zone: <id>` on the domain to pick one")
+        return self.zone_by_id(candidates[best][0])
+
+    def zone_by_id(self, zone_id: str) -> Zone:
+        """One public hosted zone, with the name servers verification asks."""
+        found = self._call("get_hosted_zone", Id=zone_id.split("/")[-1])
+        zone = found["HostedZone"]
+        if zone.get("Config", {}).get("PrivateZone"):
+            raise ZoneNotFoundError(f"Route 53 zone {zone_id} ({zone['Name'].rstrip('.')}) is private; Mailgun "
+                                    f"needs the records in public DNS")
+        delegation = found.get("DelegationSet") or {}
+        return Zone(zone["Id"].split("/")[-1], zone["Name"].rstrip("."), tuple(delegation.get("NameServers") or ()))
 
     def read(self, zone: Zone, name: str, rtype: str) -> Optional[RecordSet]:
         page = self._call("list_resource_record_sets", HostedZoneId=zone.id, StartRecordName=_fqdn(name),

@@ -15,6 +15,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, Resource, UpdateResult
 
 from .. import records
+from ..config import zone_id_backend
 from ..dns import publish
 from ..dns.backend import DNS_BACKENDS, DnsBackend, backends_with_credentials, open_backend
 from ..dns.types import Zone
@@ -56,14 +57,19 @@ class DomainRecordsProvider(BaseProvider):
         return backends_with_credentials(self.cloudflare_token) if mode == "auto" else [mode]
 
     def _zone(self, mode: str, lookup_name: str) -> tuple[str, Zone]:
+        """The zone named ``lookup_name`` or, for a zone id, that zone; once per run."""
         key = (mode, lookup_name)
         with _ZONES_LOCK:
             if key in _ZONES:
                 return _ZONES[key]
         errors = []
+        by_id = zone_id_backend(lookup_name)
         for kind in self._candidates(mode):
+            if by_id and kind != by_id:
+                continue
             try:
-                found = (kind, self.backend(kind).find_zone(lookup_name))
+                backend = self.backend(kind)
+                found = (kind, backend.zone_by_id(lookup_name) if by_id else backend.find_zone(lookup_name))
             except DnsError as exc:
                 errors.append(str(exc))
                 continue

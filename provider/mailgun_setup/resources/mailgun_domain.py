@@ -15,7 +15,7 @@ from typing import Optional
 
 import pulumi
 
-from ..config import DomainSpec
+from ..config import DomainSpec, zone_id_backend
 from ..ownership import claim_name, claim_value
 from .dns_records import DomainRecords
 from .domain import Domain
@@ -61,7 +61,8 @@ class MailgunDomain(pulumi.ComponentResource):
         sender_records, receiver_records = self.domain.sender_records, self.domain.receiver_records
         writes = []
         if manual:
-            self.dns_provider, self.zone, self.nameservers = pulumi.Output.from_input("manual"), spec.zone, []
+            named = None if zone_id_backend(spec.zone) else spec.zone  # a zone id means nothing to the sheet
+            self.dns_provider, self.zone, self.nameservers = pulumi.Output.from_input("manual"), named, []
         else:
             records = pulumi.Output.all(sender_records, receiver_records).apply(lambda both: both[0] + both[1])
             dns = DomainRecords(f"{spec.name} records", domain=spec.name, dns=mode, records=records,
