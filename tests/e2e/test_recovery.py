@@ -33,12 +33,19 @@ def _destroyed(project, stack: str, domain: str, zone_id: str) -> None:
     assert zone_records("route53", zone_id) == set()
 
 
-def test_rejected_writes_fail_the_run_and_the_next_run_converges(tmp_path, sandbox_env, sandbox, unique):
+@pytest.fixture
+def fresh(tmp_path, sandbox_env, unique):
+    """A project with stack `dev` declaring a receiving subdomain of a new, empty Route 53 zone."""
     zone = f"{unique}.com"
     domain = f"mail.{zone}"
     zone_id = new_zone(sandbox_env, "route53", zone)
     project = make_project(tmp_path, sandbox_env)
     project.init("dev", _config(domain))
+    return project, domain, zone_id
+
+
+def test_rejected_writes_fail_the_run_and_the_next_run_converges(fresh, sandbox):
+    project, domain, zone_id = fresh
 
     # Route 53 refuses the batch: the Mailgun domain exists, no record was written.
     sandbox.control("route53").add_fault(path=r"/rrset/?$", method="POST", status=400, code="InvalidChangeBatch",
@@ -60,12 +67,8 @@ def test_rejected_writes_fail_the_run_and_the_next_run_converges(tmp_path, sandb
     _destroyed(project, "dev", domain, zone_id)
 
 
-def test_an_up_killed_mid_create_is_cancelled_rerun_and_converges(tmp_path, sandbox_env, sandbox, unique):
-    zone = f"{unique}.com"
-    domain = f"mail.{zone}"
-    zone_id = new_zone(sandbox_env, "route53", zone)
-    project = make_project(tmp_path, sandbox_env)
-    project.init("dev", _config(domain))
+def test_an_up_killed_mid_create_is_cancelled_rerun_and_converges(fresh, sandbox):
+    project, domain, zone_id = fresh
     sandbox.control("mailgun-us").add_fault(path=r"/v4/domains$", method="POST", latency=3)
     run = subprocess.Popen([project.cli.binary, "up", "--yes", "--stack", "dev", "--non-interactive"],
                            cwd=project.root, env=project.env, start_new_session=True,
