@@ -1,4 +1,7 @@
 """The committed sandbox stack (what `make demo` runs) goes from empty to Verified and back."""
+import base64
+import json
+import os
 import shutil
 
 import pytest
@@ -31,5 +34,25 @@ def test_sandbox_stack_from_empty_to_verified(tmp_path, sandbox_env, sandbox):
     assert len(mailgun("us").list_credentials("mail.company.com")) == 3
     assert served("email.mg.example.org", "CNAME") == ("eu.mailgun.org",)
     project.pulumi("preview", "--expect-no-changes", "--stack", "sandbox")
+
+    # Refresh reads with list calls: one credentials list for the 3 senders, one routes list.
+    sandbox.clear_request_logs()
+    project.pulumi("refresh", "--yes", "--skip-preview", "--stack", "sandbox")  # a preview would read once more
+    reads = [r.path for r in sandbox.request_log("mailgun-us")]
+    assert reads.count("/v3/domains/mail.company.com/credentials") == 1
+    assert reads.count("/v3/routes") == 1, reads
+    assert sum(sandbox.write_calls().values()) == 0
+
+    # The pickled provider, stored with every resource, stays small (and holds no credentials).
+    state = json.loads(project.pulumi("stack", "export", "--show-secrets", "--stack", "sandbox").stdout)
+    pickled = [_plain(r["outputs"]["__provider"]) for r in state["deployment"]["resources"]
+               if "__provider" in r["outputs"]]
+    assert pickled and max(len(p) for p in pickled) < 4096
+    assert not any(os.environ["MAILGUN_API_KEY"] in base64.b64decode(p).decode("latin-1") for p in pickled)
     project.pulumi("destroy", "--yes", "--stack", "sandbox")
     assert mailgun("us").get_domain("mail.company.com") is None
+
+
+def _plain(value):
+    """A state value, unwrapped from its secret envelope (`stack export --show-secrets`)."""
+    return json.loads(value["plaintext"]) if isinstance(value, dict) else value

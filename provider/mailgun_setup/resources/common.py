@@ -27,20 +27,34 @@ def known(value: Any) -> bool:
 
 
 class ListCache:
-    """List results kept for a few seconds, so a refresh of N senders or routes makes one list call."""
+    """List results kept for a few seconds, so a refresh of N senders or routes makes one list call.
+
+    The engine reads resources in parallel: the first reader of a key loads it while the others
+    wait on that key's lock, instead of all missing at once and listing N times."""
 
     def __init__(self, ttl: float = 20.0):
         self._ttl, self._lock, self._items = ttl, threading.Lock(), {}
+        self._loading: dict[tuple, threading.Lock] = {}
+
+    def _fresh(self, key: tuple) -> Optional[list]:
+        hit = self._items.get(key)
+        return hit[1] if hit and time.monotonic() - hit[0] < self._ttl else None
 
     def get(self, key: tuple, load: Callable[[], list]) -> list:
         with self._lock:
-            hit = self._items.get(key)
-            if hit and time.monotonic() - hit[0] < self._ttl:
-                return hit[1]
-        value = load()
-        with self._lock:
-            self._items[key] = (time.monotonic(), value)
-        return value
+            found = self._fresh(key)
+            if found is not None:
+                return found
+            key_lock = self._loading.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                found = self._fresh(key)
+            if found is not None:
+                return found
+            value = load()
+            with self._lock:
+                self._items[key] = (time.monotonic(), value)
+            return value
 
     def forget(self, key: tuple) -> None:
         with self._lock:
