@@ -18,7 +18,12 @@ def test_sandbox_stack_from_empty_to_verified(tmp_path, sandbox_env, sandbox):
     project = make_project(tmp_path, sandbox_env)
     shutil.copy(REPO / "stacks" / "Pulumi.sandbox.yaml", project.root / "stacks")
     project.pulumi("stack", "init", "sandbox")
+    sandbox.clear_request_logs()
     preview = project.pulumi("preview", "--stack", "sandbox")
+    # Preview only finds the zones: no write, no Mailgun call, one Route 53 zone listing.
+    assert sum(sandbox.write_calls().values()) == 0
+    assert sandbox.request_log("mailgun-us") == [] and sandbox.request_log("mailgun-eu") == []
+    assert [r.path for r in sandbox.request_log("route53")].count("/2013-04-01/hostedzone") == 1
     for line in ("dns:Record TXT mg._domainkey.mail.company.com", "dns:Record MX mail.company.com mxa",
                  "dns:Record CNAME email.mg.example.org", "dns:Record TXT mg.example.org"):
         assert line in preview.stdout  # each record on its own line, name and type known before apply
