@@ -37,8 +37,12 @@ def sandbox_run(args) -> int:
     sandbox = _start_sandbox(args.zone)
     child = None
 
+    terminate = []
+
     def forward(signum, _frame):
-        if child and child.poll() is None:
+        if child is None:
+            terminate.append(signum)  # the child is not started yet: pass it on once it is
+        elif child.poll() is None:
             child.send_signal(signum)
 
     def let_the_child_answer(_signum, _frame):
@@ -50,14 +54,16 @@ def sandbox_run(args) -> int:
                 signal.SIGINT: signal.signal(signal.SIGINT, let_the_child_answer)}
     try:
         child = subprocess.Popen(command, env={**os.environ, **sandbox.env()})
+        for signum in terminate:
+            child.send_signal(signum)
         return _shell_exit_code(child.wait())
     except FileNotFoundError:
         print(f"mailgun-setup: command not found: {command[0]}", file=sys.stderr)
         return 127
     finally:
-        sandbox.stop()
-        for signum, handler in previous.items():
+        for signum, handler in previous.items():  # a Ctrl-C during the stop below interrupts it again
             signal.signal(signum, handler)
+        sandbox.stop()
 
 
 def _shell_exit_code(returncode: int) -> int:

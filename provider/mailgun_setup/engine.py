@@ -62,11 +62,14 @@ class PulumiCli:
         self.env = env
         self.binary = str(find_pulumi())
 
-    def run(self, *args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
+    def run(self, *args: str, check: bool = True, timeout: float = 600,
+            secret_output: bool = False) -> subprocess.CompletedProcess:
+        """``secret_output``: stdout may hold decrypted secrets, so a failure reports stderr only."""
         command = [self.binary, *args, "--non-interactive"]
         result = subprocess.run(command, cwd=self.cwd, env=self.env, capture_output=True, text=True,
                                 timeout=timeout)
         if check and result.returncode != 0:
+            shown = "" if secret_output else result.stdout[-4000:]
             raise EngineError(f"`pulumi {' '.join(args)}` failed ({result.returncode}):\n"
-                              f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+                              f"{shown}\n{result.stderr[-4000:]}")
         return result

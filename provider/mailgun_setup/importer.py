@@ -38,7 +38,8 @@ def project_name(cwd: Path) -> str:
 
 def stack_config(pulumi: PulumiCli, stack: str, project: str) -> dict[str, Any]:
     """The stack's config as the program sees it (secure values decrypted in memory, never shown)."""
-    listed = json.loads(pulumi.run("config", "--json", "--show-secrets", "--stack", stack).stdout or "{}")
+    listed = json.loads(pulumi.run("config", "--json", "--show-secrets", "--stack", stack,
+                                   secret_output=True).stdout or "{}")
     raw = {}
     for key in KEYS:
         entry = listed.get(f"{project}:{key}")
@@ -110,6 +111,7 @@ def import_file(spec: DomainSpec, inputs: dict, outputs: dict, existing_componen
 def import_domain(pulumi: PulumiCli, stack: str, name: str, preview_only: bool = False) -> str:
     """Import Mailgun domain ``name`` into ``stack``; returns what ``pulumi import`` printed."""
     project = project_name(pulumi.cwd)
+    stack = pulumi.run("stack", "--show-name", "--stack", stack).stdout.strip()  # org/project/name -> name
     raw = stack_config(pulumi, stack, project)
     config = parse_stack_config(raw)
     spec = next((d for d in config.domains if d.name == name.lower().rstrip(".")), None)

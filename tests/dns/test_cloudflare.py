@@ -30,6 +30,13 @@ def test_finds_the_longest_matching_zone(setup, unique):
         backend.zone_by_id("0" * 32)
 
 
+def test_a_zone_id_the_token_cannot_read_is_not_found(setup, sandbox):
+    _client, backend, zone = setup
+    sandbox.control("cloudflare").add_fault(path=f"/zones/{zone.id}$", method="GET", status=403)
+    with pytest.raises(ZoneNotFoundError, match="does not exist or the API token cannot read it"):
+        backend.zone_by_id(zone.id)
+
+
 def test_publishes_beside_foreign_values_in_one_batch_and_removes_only_ours(setup, sandbox_env, sandbox, unique):
     client, backend, zone = setup
     name = f"mail.{unique}.org"

@@ -2,6 +2,7 @@
 
 The happy path, followed by `up`, refresh and destroy, is part of `test_lifecycle.py`.
 """
+import json
 import os
 
 import pytest
@@ -42,11 +43,30 @@ def test_imported_state_carries_no_credentials(legacy):
     assert domain in state
 
 
-def test_importing_twice_says_it_is_already_managed(legacy):
+def test_a_qualified_stack_name_imports_once_with_the_short_owner(legacy):
     project, domain = legacy
-    assert project.mailgun_setup("import", domain, "--stack", "prod").returncode == 0
+    first = project.mailgun_setup("import", domain, "--stack", "organization/mailgun-setup/prod")
+    assert first.returncode == 0, first.stderr
+    state = json.loads(project.pulumi("stack", "export", "--stack", "prod").stdout)
+    (imported,) = [r for r in state["deployment"]["resources"] if r["urn"].endswith(f"mailgun:Domain::{domain}")]
+    assert imported["outputs"]["owner"] == "mailgun-setup/prod"  # the claim other stacks compare against
     again = project.mailgun_setup("import", domain, "--stack", "prod")
     assert again.returncode == 2 and f"{domain} is already managed by stack prod" in again.stderr
+
+
+def test_after_a_failed_up_the_import_joins_the_existing_component(legacy):
+    project, domain = legacy
+    project.pulumi("config", "set", "--path", "mailgun-setup:domains[0].dkimSelector", "pic", "--stack", "prod")
+    failed = project.pulumi("up", "--yes", "--stack", "prod", check=False)
+    assert failed.returncode != 0 and "set dkimSelector: mg to adopt it" in failed.stdout
+    assert any(u.endswith(f"MailgunDomain::{domain}") for u in project.urns("prod"))  # the component is in state
+    project.pulumi("config", "set", "--path", "mailgun-setup:domains[0].dkimSelector", "mg", "--stack", "prod")
+    imported = project.mailgun_setup("import", domain, "--stack", "prod")
+    assert imported.returncode == 0, imported.stderr
+    assert "1 imported" in imported.stdout
+    project.up("prod")
+    project.pulumi("preview", "--expect-no-changes", "--stack", "prod")
+    assert project.outputs("prod")["domains"][domain]["senderStatus"] == "Verified"
 
 
 def test_an_undeclared_domain_is_refused_before_anything_is_read(legacy):

@@ -58,7 +58,7 @@ def test_rejected_writes_fail_the_run_and_the_next_run_converges(fresh, sandbox)
     sandbox.control("route53").clear_faults()
     sandbox.control("mailgun-us").add_fault(path=r"/credentials$", method="POST", status=400, count=None)
     failed = project.pulumi("up", "--yes", "--stack", "dev", check=False)
-    assert failed.returncode != 0 and "credentials" in failed.stdout
+    assert failed.returncode != 0 and f"/v3/domains/{domain}/credentials failed with 400" in failed.stdout
     assert mailgun("us").list_credentials(domain) == []
 
     sandbox.control("mailgun-us").clear_faults()

@@ -33,3 +33,23 @@ def test_forget_makes_the_next_reader_list_again():
     cache.forget(("k",))
     cache.get(("k",), lambda: calls.append(1) or [2])
     assert len(calls) == 2
+
+
+def test_forget_during_a_load_is_not_answered_by_that_load():
+    cache, started, release = ListCache(), threading.Event(), threading.Event()
+    listing = ["X"]
+
+    def slow_list():
+        snapshot = list(listing)  # read before the delete below
+        started.set()
+        release.wait(5)
+        return snapshot
+
+    early = threading.Thread(target=lambda: cache.get(("k",), slow_list))
+    early.start()
+    started.wait(5)
+    listing.remove("X")  # a write lands while that load is in flight...
+    cache.forget(("k",))  # ...and its author asks for a fresh list
+    release.set()
+    assert cache.get(("k",), lambda: list(listing)) == []
+    early.join()

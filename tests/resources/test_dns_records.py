@@ -41,3 +41,12 @@ def test_a_zone_id_picks_one_of_two_public_zones_of_the_same_name(sandbox_env, u
     picked = provider.check({}, {**declared, "zone": second})
     assert picked.failures == [] and picked.inputs["zone_id"] == second
     assert picked.inputs["zone_name"] == zone
+
+
+def test_a_zone_id_without_credentials_for_its_backend_says_so(sandbox_env, monkeypatch):
+    monkeypatch.delenv("CLOUDFLARE_API_TOKEN")
+    zone_id = "0123456789abcdef0123456789abcdef"
+    checked = DomainRecordsProvider().check({}, {"domain": "mail.x.org", "dns": "auto", "zone": zone_id,
+                                                 "claim": None, "owner": "p/s", "records": []})
+    assert [f.property for f in checked.failures] == ["zone"]
+    assert f"{zone_id} is a cloudflare zone id, but no cloudflare credentials were found" in checked.failures[0].reason

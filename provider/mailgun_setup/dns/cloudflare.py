@@ -85,8 +85,12 @@ class CloudflareDns:
     def zone_by_id(self, zone_id: str) -> Zone:
         try:
             zone = self.client.zones.get(zone_id=zone_id)
+        except cloudflare.PermissionDeniedError:  # Cloudflare's answer for a zone outside the token's reach
+            zone = None
         except cloudflare.APIStatusError as exc:
             raise _api_error(f"get zone {zone_id}", exc) from None
+        if zone is None:
+            raise ZoneNotFoundError(f"Cloudflare zone {zone_id} does not exist or the API token cannot read it")
         return Zone(zone.id, zone.name, tuple(zone.name_servers or ()))
 
     def _existing(self, zone: Zone, name: str, rtype: str) -> list[_Existing]:

@@ -76,6 +76,8 @@ class DomainRecordsProvider(BaseProvider):
             with _ZONES_LOCK:
                 _ZONES[key] = found
             return found
+        if by_id and not errors:
+            raise DnsError(f"{lookup_name} is a {by_id} zone id, but no {by_id} credentials were found")
         raise DnsError("; ".join(errors) or "no Route 53 or Cloudflare credentials found")
 
     def check(self, olds: dict, news: dict) -> CheckResult:
