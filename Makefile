@@ -1,5 +1,5 @@
 # The two commands of the README. Both set everything up themselves on a fresh clone.
-.PHONY: setup test demo
+.PHONY: setup test demo bench
 
 setup:
 	@scripts/setup.sh
@@ -9,3 +9,6 @@ test: setup
 
 demo: setup
 	.venv/bin/mailgun-setup sandbox run --zone route53:company.com --zone cloudflare:example.org -- scripts/demo.sh
+
+bench: setup
+	.venv/bin/python scripts/bench.py

@@ -50,3 +50,15 @@ def test_a_zone_id_without_credentials_for_its_backend_says_so(sandbox_env, monk
                                                  "claim": None, "owner": "p/s", "records": []})
     assert [f.property for f in checked.failures] == ["zone"]
     assert f"{zone_id} is a cloudflare zone id, but no cloudflare credentials were found" in checked.failures[0].reason
+
+
+def test_zone_lookups_happen_once_per_zone_per_run(sandbox_env, sandbox, unique):
+    zone = f"{unique}.com"
+    new_r53_zone(route53(sandbox_env), zone)
+    provider = DomainRecordsProvider()  # one run's provider: the engine keeps one per process
+    sandbox.clear_request_logs()
+    for sub in ("a", "b", "c"):
+        checked = provider.check({}, {"domain": f"{sub}.{zone}", "dns": "route53", "zone": None, "claim": None,
+                                      "owner": "p/s", "records": []})
+        assert checked.failures == [] and checked.inputs["zone_name"] == zone
+    assert [r.method for r in sandbox.request_log("route53")] == ["GET", "GET"]  # list zones, get the zone

@@ -10,6 +10,7 @@ import os
 from typing import Optional, Protocol
 
 from .plan import RecordChange
+from ..cache import ListCache
 from .types import RecordSet, Zone
 
 DNS_BACKENDS = ("route53", "cloudflare")
@@ -27,15 +28,16 @@ class DnsBackend(Protocol):
     def apply(self, zone: Zone, changes: list[RecordChange]) -> None: ...
 
 
-def open_backend(kind: str, cloudflare_token: Optional[str] = None) -> DnsBackend:
+def open_backend(kind: str, cloudflare_token: Optional[str] = None, memo: Optional[ListCache] = None) -> DnsBackend:
+    """``memo``: zone lookups shared by one run (each zone list read once per run, not per subdomain)."""
     if kind == "route53":
         from .route53 import Route53
-        return Route53()
+        return Route53(memo=memo)
     if kind == "cloudflare":
         from cloudflare import Cloudflare
 
         from .cloudflare import CloudflareDns
-        return CloudflareDns(Cloudflare(api_token=cloudflare_token) if cloudflare_token else None)
+        return CloudflareDns(Cloudflare(api_token=cloudflare_token) if cloudflare_token else None, memo=memo)
     raise ValueError(f"no DNS backend called {kind!r}")
 
 

@@ -14,6 +14,7 @@ from typing import Optional
 import cloudflare
 from cloudflare import Cloudflare
 
+from ..cache import ListCache
 from ..errors import AmbiguousZoneError, CloudflareApiError, RecordConflictError, ZoneNotFoundError
 from .txt import unquote_txt
 from .plan import RecordChange
@@ -63,15 +64,21 @@ def _api_error(action: str, exc: cloudflare.APIStatusError) -> Exception:
 class CloudflareDns:
     kind = "cloudflare"
 
-    def __init__(self, client: Optional[Cloudflare] = None):
+    def __init__(self, client: Optional[Cloudflare] = None, memo: Optional[ListCache] = None):
         self.client = client or Cloudflare()  # CLOUDFLARE_API_TOKEN, CLOUDFLARE_BASE_URL from the environment
+        self.memo = memo  # shared by one run's lookups: each zone name is asked for once
+
+    def _zones_named(self, name: str) -> list:
+        def load():
+            return list(self.client.zones.list(name=name))
+        return self.memo.get(("cloudflare", "zones", name), load) if self.memo else load()
 
     def find_zone(self, name: str) -> Zone:
         labels = _bare(name).split(".")
         for start in range(len(labels) - 1):
             candidate = ".".join(labels[start:])
             try:
-                zones = list(self.client.zones.list(name=candidate))
+                zones = self._zones_named(candidate)
             except cloudflare.APIStatusError as exc:
                 raise _api_error(f"list zones named {candidate}", exc) from None
             if len(zones) > 1:

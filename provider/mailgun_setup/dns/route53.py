@@ -13,6 +13,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from ..cache import ListCache
 from ..errors import AmbiguousZoneError, Route53ApiError, ZoneNotFoundError
 from .txt import quote_txt, unquote_txt
 from .plan import RecordChange
@@ -44,8 +45,12 @@ def _api_error(method: str, exc: ClientError) -> Exception:
 class Route53:
     kind = "route53"
 
-    def __init__(self, client=None):
+    def __init__(self, client=None, memo: Optional[ListCache] = None):
         self.client = client or boto3.client("route53", config=RETRY_CONFIG)
+        self.memo = memo  # shared by one run's lookups: the zone list is read once, each zone once
+
+    def _remembered(self, key: tuple, load):
+        return self.memo.get(("route53", *key), load) if self.memo else load()
 
     def _call(self, method: str, **kwargs):
         try:
@@ -53,21 +58,24 @@ class Route53:
         except ClientError as exc:
             raise _api_error(method, exc) from None
 
+    def _public_zones(self) -> list[tuple[str, str]]:
+        """(name with final dot, id) of every public hosted zone."""
+        zones = []
+        try:
+            for page in self.client.get_paginator("list_hosted_zones").paginate():
+                zones += [(_fqdn(z["Name"]), z["Id"].split("/")[-1]) for z in page["HostedZones"]
+                          if not z.get("Config", {}).get("PrivateZone")]
+        except ClientError as exc:
+            raise _api_error("list_hosted_zones", exc) from None
+        return zones
+
     def find_zone(self, name: str) -> Zone:
         """The public hosted zone with the longest name that ``name`` ends in."""
         wanted = _fqdn(name)
         candidates: dict[str, list[str]] = {}
-        paginator = self.client.get_paginator("list_hosted_zones")
-        try:
-            for page in paginator.paginate():
-                for zone in page["HostedZones"]:
-                    if zone.get("Config", {}).get("PrivateZone"):
-                        continue
-                    zone_name = _fqdn(zone["Name"])
-                    if wanted == zone_name or wanted.endswith("." + zone_name):
-                        candidates.setdefault(zone_name, []).append(zone["Id"].split("/")[-1])
-        except ClientError as exc:
-            raise _api_error("list_hosted_zones", exc) from None
+        for zone_name, zone_id in self._remembered(("zones",), self._public_zones):
+            if wanted == zone_name or wanted.endswith("." + zone_name):
+                candidates.setdefault(zone_name, []).append(zone_id)
         if not candidates:
             raise ZoneNotFoundError(f"no public Route 53 hosted zone holds {wanted.rstrip('.')}")
         best = max(candidates, key=len)
@@ -78,7 +86,8 @@ class Route53:
 
     def zone_by_id(self, zone_id: str) -> Zone:
         """One public hosted zone, with the name servers verification asks."""
-        found = self._call("get_hosted_zone", Id=zone_id.split("/")[-1])
+        zone_id = zone_id.split("/")[-1]
+        found = self._remembered(("zone", zone_id), lambda: self._call("get_hosted_zone", Id=zone_id))
         zone = found["HostedZone"]
         if zone.get("Config", {}).get("PrivateZone"):
             raise ZoneNotFoundError(f"Route 53 zone {zone_id} ({zone['Name'].rstrip('.')}) is private; Mailgun "

@@ -15,6 +15,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, Resource, UpdateResult
 
 from .. import records
+from ..cache import ListCache
 from ..config import zone_id_backend
 from ..dns import publish
 from ..dns.backend import DNS_BACKENDS, DnsBackend, backends_with_credentials, open_backend
@@ -51,7 +52,9 @@ class DomainRecordsProvider(BaseProvider):
         return f"DNS records of {props.get('domain')}"
 
     def backend(self, kind: str) -> DnsBackend:
-        return open_backend(kind, self.cloudflare_token)
+        if getattr(self, "_zone_memo", None) is None:  # made in the provider process, never pickled
+            self._zone_memo = ListCache(ttl=300)
+        return open_backend(kind, self.cloudflare_token, self._zone_memo)
 
     def _candidates(self, mode: str) -> list[str]:
         return backends_with_credentials(self.cloudflare_token) if mode == "auto" else [mode]

@@ -16,7 +16,8 @@ from .. import config as rules
 from ..errors import VerificationError
 from ..config import match_recipient
 from ..ownership import claimed_route
-from .common import VERIFIED, BaseProvider, ListCache, failures, known
+from ..cache import ListCache
+from .common import VERIFIED, BaseProvider, failures, known
 
 _ROUTES = ListCache()
 

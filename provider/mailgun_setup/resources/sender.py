@@ -16,7 +16,8 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from .. import config as rules
 from ..errors import ConfigError, MailgunApiError, VerificationError
 from ..ownership import claimed_sender
-from .common import VERIFIED, BaseProvider, ListCache, failures, known
+from ..cache import ListCache
+from .common import VERIFIED, BaseProvider, failures, known
 
 _CREDENTIALS = ListCache()
 SAME_PASSWORD = re.compile(r"same|differ|identical", re.IGNORECASE)  # Mailgun refuses to "change" to the same password

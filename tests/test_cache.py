@@ -1,8 +1,8 @@
-"""ListCache: one list call however many resources ask at once."""
+"""ListCache: one list call however many readers ask at once, and never a stale one after forget."""
 import threading
 import time
 
-from mailgun_setup.resources.common import ListCache
+from mailgun_setup.cache import ListCache
 
 
 def test_parallel_readers_share_one_load():
