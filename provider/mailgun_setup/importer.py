@@ -19,11 +19,11 @@ import yaml
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 
-from .config import REGIONS, DomainSpec, parse_stack_config
+from .config import DomainSpec, parse_stack_config
 from .engine import PulumiCli
 from .errors import ConfigError, MailgunSetupError
-from .program import KEYS
-from .resources.domain import Domain, DomainProvider, domain_props, selector_of
+from .program import collect_config
+from .resources.domain import Domain, DomainProvider, domain_props
 
 COMPONENT_TYPE = "mailgun-setup:index:MailgunDomain"
 DOMAIN_TYPE = f"pulumi-python:{Domain._resource_type_name}"
@@ -36,23 +36,15 @@ def project_name(cwd: Path) -> str:
         raise MailgunSetupError(f"{cwd}: not a Pulumi project folder (Pulumi.yaml: {exc})") from None
 
 
-def stack_config(pulumi: PulumiCli, stack: str, project: str) -> dict[str, Any]:
+def stack_config(pulumi: PulumiCli, stack: str) -> dict[str, Any]:
     """The stack's config as the program sees it (secure values decrypted in memory, never shown)."""
     listed = json.loads(pulumi.run("config", "--json", "--show-secrets", "--stack", stack,
                                    secret_output=True).stdout or "{}")
-    raw = {}
-    for key in KEYS:
-        entry = listed.get(f"{project}:{key}")
-        if entry is None:
-            continue
-        value = entry.get("objectValue", entry.get("value"))
-        if isinstance(value, str) and key in ("domains", "verifyTimeout"):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                pass
-        raw[key] = value
-    return raw
+
+    def lookup(key: str) -> Any:
+        entry = listed.get(key)
+        return None if entry is None else entry.get("objectValue", entry.get("value"))
+    return collect_config(lookup)
 
 
 def _urns(pulumi: PulumiCli, stack: str) -> set[str]:
@@ -78,21 +70,11 @@ def read_domain_state(spec: DomainSpec, owner: str, raw_config: dict, project: s
         retention_days=spec.retention_days, tracking=spec.tracking, receiving=spec.receiving, owner=owner))
     if checked.failures:
         raise ConfigError("; ".join(f"{f.property}: {f.reason}" for f in checked.failures))
-    body = provider.mailgun(spec.region).get_domain(spec.name)
+    body = provider.existing(checked.inputs)
     if body is None:
-        for other in REGIONS:
-            if other != spec.region and provider.mailgun(other).get_domain(spec.name) is not None:
-                raise ConfigError(f"region: {spec.name} is in Mailgun's {other.upper()} region, not "
-                                  f"{spec.region.upper()}; set region: {other} for it in the stack config")
         raise MailgunSetupError(f"{spec.name} does not exist in Mailgun's {spec.region.upper()} region: "
                                 f"nothing to import (`pulumi up` creates it)")
-    selector = selector_of(body)
-    if selector and selector != spec.dkim_selector:
-        raise ConfigError(f"dkimSelector: {spec.name} was made with DKIM selector {selector!r}; set "
-                          f"dkimSelector: {selector} for it in the stack config, or importing it would "
-                          f"replace it on the next `pulumi up`")
-    outputs = provider.read(spec.name, checked.inputs).outs
-    outputs["adopted"] = True  # it existed before this stack managed it
+    outputs = provider.outputs(checked.inputs, body, adopted=True)  # it existed before this stack managed it
     # The pickled provider, as `Domain` stores it. It holds no credentials, and the engine hands a
     # secret-marked value to the dynamic provider unwrapped on import, which the SDK cannot read.
     blob = serialize_provider(DomainProvider())
@@ -112,7 +94,7 @@ def import_domain(pulumi: PulumiCli, stack: str, name: str, preview_only: bool =
     """Import Mailgun domain ``name`` into ``stack``; returns what ``pulumi import`` printed."""
     project = project_name(pulumi.cwd)
     stack = pulumi.run("stack", "--show-name", "--stack", stack).stdout.strip()  # org/project/name -> name
-    raw = stack_config(pulumi, stack, project)
+    raw = stack_config(pulumi, stack)
     config = parse_stack_config(raw)
     spec = next((d for d in config.domains if d.name == name.lower().rstrip(".")), None)
     if spec is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import pulumi
 from pulumi.runtime.config import get_config
@@ -29,18 +29,26 @@ PROJECT = "mailgun-setup"
 KEYS = ("dns", "verifyTimeout", "domains", "apiKey", "cloudflareApiToken")
 
 
-def read_raw_config() -> dict[str, Any]:
-    """This project's config as plain values (secure values decrypted, never logged)."""
+def collect_config(lookup: Callable[[str], Any]) -> dict[str, Any]:
+    """This project's config as plain values, from ``lookup(full key)``; structured values may
+    arrive JSON-encoded (that is how the engine hands them to a program)."""
     raw = {}
     for key in KEYS:
-        value = get_config(f"{PROJECT}:{key}")
+        value = lookup(f"{PROJECT}:{key}")
         if value is None:
             continue
-        try:
-            raw[key] = json.loads(value) if key in ("domains", "verifyTimeout") else value
-        except ValueError:
-            raw[key] = value
+        if isinstance(value, str) and key in ("domains", "verifyTimeout"):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        raw[key] = value
     return raw
+
+
+def read_raw_config() -> dict[str, Any]:
+    """The running program's config (secure values decrypted, never logged)."""
+    return collect_config(get_config)
 
 
 def records_ready(spec: DomainSpec, api_key: Optional[str], group: str) -> bool:

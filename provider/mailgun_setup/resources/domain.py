@@ -36,7 +36,7 @@ def _problems(props: dict) -> list[tuple[str, str]]:
     return out
 
 
-def selector_of(body: dict) -> Optional[str]:
+def _selector_of(body: dict) -> Optional[str]:
     for record in body.get("sending_dns_records") or []:
         name = record.get("name") or ""
         if "._domainkey." in name:
@@ -59,30 +59,42 @@ class DomainProvider(BaseProvider):
                 "tracking": False, "receiving": False, **{k: v for k, v in news.items() if v is not None}}
         return CheckResult(news, failures(_problems(news)))
 
-    def _outputs(self, props: dict, body: dict, adopted: bool) -> dict:
+    def outputs(self, props: dict, body: dict, adopted: bool) -> dict:
+        """The resource's outputs: ``props`` completed from Mailgun's answer ``body``."""
         sender, receiver = records.from_mailgun(body, bool(props.get("tracking")))
         domain = body["domain"]
         return {**props, "name": domain["name"], "state": domain.get("state"),
                 "retention_days": int(domain.get("message_ttl", 0)) // 86400,
-                "dkim_selector": selector_of(body) or props.get("dkim_selector"),
+                "dkim_selector": _selector_of(body) or props.get("dkim_selector"),
                 "sender_records": sender, "receiver_records": receiver if props.get("receiving") else [],
                 "smtp_host": SMTP_HOSTS[props["region"]], "smtp_login": domain.get("smtp_login"),
                 "adopted": adopted}
 
-    def create(self, props: dict) -> CreateResult:
+    def existing(self, props: dict) -> Optional[dict]:
+        """Mailgun's answer for a domain that already exists and can be taken over as declared;
+        None when it does not exist. Raises when it lives in the other region or has another
+        DKIM selector: taking it over would replace it."""
         name, region = props["name"], props["region"]
-        for other in REGIONS:
-            if other != region and self.mailgun(other).get_domain(name) is not None:
-                raise ConfigError(f"region: {name} already exists in Mailgun's {other.upper()} region; the region "
-                                  f"of a domain is fixed forever: use region {other}, or a new subdomain")
-        client = self.mailgun(region)
-        body = client.get_domain(name)
+        body = self.mailgun(region).get_domain(name)
+        if body is None:
+            for other in REGIONS:
+                if other != region and self.mailgun(other).get_domain(name) is not None:
+                    raise ConfigError(f"region: {name} already exists in Mailgun's {other.upper()} region, not "
+                                      f"{region.upper()}; the region of a domain is fixed forever: use region "
+                                      f"{other}, or a new subdomain")
+            return None
+        selector = _selector_of(body)
+        if selector and selector != props["dkim_selector"]:
+            raise ConfigError(f"dkim_selector: {name} already exists in Mailgun with DKIM selector "
+                              f"{selector!r}; set dkimSelector: {selector} to adopt it")
+        return body
+
+    def create(self, props: dict) -> CreateResult:
+        name = props["name"]
+        client = self.mailgun(props["region"])
+        body = self.existing(props)
         adopted = body is not None
         if adopted:
-            selector = selector_of(body)
-            if selector and selector != props["dkim_selector"]:
-                raise ConfigError(f"dkim_selector: {name} already exists in Mailgun with DKIM selector "
-                                  f"{selector!r}; set dkimSelector: {selector} to adopt it")
             if int(body["domain"].get("message_ttl", -1)) != retention_seconds(int(props["retention_days"])):
                 client.update_domain(name, message_ttl=retention_seconds(int(props["retention_days"])))
                 body = client.get_domain(name)
@@ -90,20 +102,20 @@ class DomainProvider(BaseProvider):
             body = client.create_domain(name, int(props["dkim_key_length"]),
                                         retention_seconds(int(props["retention_days"])),
                                         dkim_selector=props["dkim_selector"], web_prefix="email")
-        return CreateResult(name, self._outputs(props, body, adopted))
+        return CreateResult(name, self.outputs(props, body, adopted))
 
     def read(self, id_: str, props: dict) -> ReadResult:
         """Refresh, and the state `mailgun-setup import` builds: gone from Mailgun means gone from state."""
         body = self.mailgun(props["region"]).get_domain(id_)
         if body is None:
             return ReadResult(None, {})
-        return ReadResult(id_, self._outputs({"name": id_, **props}, body, bool(props.get("adopted"))))
+        return ReadResult(id_, self.outputs({"name": id_, **props}, body, bool(props.get("adopted"))))
 
     def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
         client = self.mailgun(news["region"])
         if olds.get("retention_days") != news["retention_days"]:
             client.update_domain(news["name"], message_ttl=retention_seconds(int(news["retention_days"])))
-        return UpdateResult(self._outputs(news, client.get_domain(news["name"]), bool(olds.get("adopted"))))
+        return UpdateResult(self.outputs(news, client.get_domain(news["name"]), bool(olds.get("adopted"))))
 
     def delete(self, id_: str, props: dict) -> None:
         others = self.other_stacks(id_, props)
