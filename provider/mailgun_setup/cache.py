@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 
 class ListCache:
@@ -48,3 +48,8 @@ class ListCache:
         with self._lock:
             self._generation[key] = self._generation.get(key, 0) + 1
             self._items.pop(key, None)
+
+
+def remembered(memo: Optional[ListCache], key: tuple, load: Callable[[], Any]) -> Any:
+    """``load()`` through ``memo`` when there is one, else straight."""
+    return memo.get(key, load) if memo is not None else load()

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from typing import Optional, Protocol
 
-from .plan import RecordChange
 from ..cache import ListCache
+from .plan import RecordChange
 from .types import RecordSet, Zone
 
 DNS_BACKENDS = ("route53", "cloudflare")

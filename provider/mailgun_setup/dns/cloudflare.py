@@ -14,7 +14,7 @@ from typing import Optional
 import cloudflare
 from cloudflare import Cloudflare
 
-from ..cache import ListCache
+from ..cache import ListCache, remembered
 from ..errors import AmbiguousZoneError, CloudflareApiError, RecordConflictError, ZoneNotFoundError
 from .txt import unquote_txt
 from .plan import RecordChange
@@ -66,19 +66,15 @@ class CloudflareDns:
 
     def __init__(self, client: Optional[Cloudflare] = None, memo: Optional[ListCache] = None):
         self.client = client or Cloudflare()  # CLOUDFLARE_API_TOKEN, CLOUDFLARE_BASE_URL from the environment
-        self.memo = memo  # shared by one run's lookups: each zone name is asked for once
-
-    def _zones_named(self, name: str) -> list:
-        def load():
-            return list(self.client.zones.list(name=name))
-        return self.memo.get(("cloudflare", "zones", name), load) if self.memo else load()
+        self.memo = memo  # shared by one run's lookups: each zone name and id is asked for once
 
     def find_zone(self, name: str) -> Zone:
         labels = _bare(name).split(".")
         for start in range(len(labels) - 1):
             candidate = ".".join(labels[start:])
             try:
-                zones = self._zones_named(candidate)
+                zones = remembered(self.memo, ("cloudflare", "zones", candidate),
+                                   lambda: list(self.client.zones.list(name=candidate)))
             except cloudflare.APIStatusError as exc:
                 raise _api_error(f"list zones named {candidate}", exc) from None
             if len(zones) > 1:
@@ -91,7 +87,8 @@ class CloudflareDns:
 
     def zone_by_id(self, zone_id: str) -> Zone:
         try:
-            zone = self.client.zones.get(zone_id=zone_id)
+            zone = remembered(self.memo, ("cloudflare", "zone", zone_id),
+                              lambda: self.client.zones.get(zone_id=zone_id))
         except cloudflare.PermissionDeniedError:  # Cloudflare's answer for a zone outside the token's reach
             zone = None
         except cloudflare.APIStatusError as exc:

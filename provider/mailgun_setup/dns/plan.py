@@ -108,6 +108,17 @@ def publish(name: str, rtype: str, ttl: int, before: Optional[RecordSet], ours: 
     return RecordChange(name, rtype, ttl, before, tuple(add), (), tuple(replace))
 
 
+def _merged_into(before: RecordSet, value: str, rtype: str, keep: tuple[str, ...]) -> Optional[tuple[str, str]]:
+    """(value in the zone, kept original) when our SPF ``value`` was merged into a kept foreign SPF."""
+    if rtype != "TXT" or not spf.is_spf(value):
+        return None
+    for original in (k for k in keep if spf.is_spf(k)):
+        merged = spf.merge(original, value)
+        if merged != original and merged in before.values:
+            return merged, original
+    return None
+
+
 def withdraw(name: str, rtype: str, before: Optional[RecordSet], ours: list[str],
              keep: tuple[str, ...] = ()) -> Optional[RecordChange]:
     """Take our values out again; ``keep`` are values that were there before we came.
@@ -120,10 +131,9 @@ def withdraw(name: str, rtype: str, before: Optional[RecordSet], ours: list[str]
     for value in ours:
         if value in keep:
             continue
-        original = next((k for k in keep if rtype == "TXT" and spf.is_spf(value) and spf.is_spf(k)
-                         and spf.merge(k, value) != k and spf.merge(k, value) in before.values), None)
-        if original is not None:
-            replace.append((spf.merge(original, value), original))
+        restore = _merged_into(before, value, rtype, keep)
+        if restore is not None:
+            replace.append(restore)
         elif value in before.values:
             remove.append(value)
         elif rtype == "TXT" and spf.is_spf(value):

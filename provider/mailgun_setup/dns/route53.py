@@ -13,7 +13,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from ..cache import ListCache
+from ..cache import ListCache, remembered
 from ..errors import AmbiguousZoneError, Route53ApiError, ZoneNotFoundError
 from .txt import quote_txt, unquote_txt
 from .plan import RecordChange
@@ -49,9 +49,6 @@ class Route53:
         self.client = client or boto3.client("route53", config=RETRY_CONFIG)
         self.memo = memo  # shared by one run's lookups: the zone list is read once, each zone once
 
-    def _remembered(self, key: tuple, load):
-        return self.memo.get(("route53", *key), load) if self.memo else load()
-
     def _call(self, method: str, **kwargs):
         try:
             return getattr(self.client, method)(**kwargs)
@@ -73,7 +70,7 @@ class Route53:
         """The public hosted zone with the longest name that ``name`` ends in."""
         wanted = _fqdn(name)
         candidates: dict[str, list[str]] = {}
-        for zone_name, zone_id in self._remembered(("zones",), self._public_zones):
+        for zone_name, zone_id in remembered(self.memo, ("route53", "zones"), self._public_zones):
             if wanted == zone_name or wanted.endswith("." + zone_name):
                 candidates.setdefault(zone_name, []).append(zone_id)
         if not candidates:
@@ -87,7 +84,7 @@ class Route53:
     def zone_by_id(self, zone_id: str) -> Zone:
         """One public hosted zone, with the name servers verification asks."""
         zone_id = zone_id.split("/")[-1]
-        found = self._remembered(("zone", zone_id), lambda: self._call("get_hosted_zone", Id=zone_id))
+        found = remembered(self.memo, ("route53", "zone", zone_id), lambda: self._call("get_hosted_zone", Id=zone_id))
         zone = found["HostedZone"]
         if zone.get("Config", {}).get("PrivateZone"):
             raise ZoneNotFoundError(f"Route 53 zone {zone_id} ({zone['Name'].rstrip('.')}) is private; Mailgun "

@@ -8,7 +8,6 @@ ownership claim while another stack still claims the subdomain.
 """
 from __future__ import annotations
 
-import threading
 from typing import Optional
 
 import pulumi
@@ -23,9 +22,6 @@ from ..dns.types import Zone
 from ..errors import DnsError, MailgunSetupError, ZoneNotFoundError
 from ..ownership import claim_name
 from .common import BaseProvider, known
-
-_ZONES: dict[tuple[str, str], tuple[str, Zone]] = {}  # per provider process, i.e. per run
-_ZONES_LOCK = threading.Lock()
 
 
 def _wanted(props: dict) -> dict:
@@ -60,11 +56,8 @@ class DomainRecordsProvider(BaseProvider):
         return backends_with_credentials(self.cloudflare_token) if mode == "auto" else [mode]
 
     def _zone(self, mode: str, lookup_name: str) -> tuple[str, Zone]:
-        """The zone named ``lookup_name`` or, for a zone id, that zone; once per run."""
-        key = (mode, lookup_name)
-        with _ZONES_LOCK:
-            if key in _ZONES:
-                return _ZONES[key]
+        """The zone named ``lookup_name`` or, for a zone id, that zone (the backends' memo makes
+        each zone list and each zone a single read per run)."""
         errors = []
         by_id = zone_id_backend(lookup_name)
         for kind in self._candidates(mode):
@@ -72,13 +65,9 @@ class DomainRecordsProvider(BaseProvider):
                 continue
             try:
                 backend = self.backend(kind)
-                found = (kind, backend.zone_by_id(lookup_name) if by_id else backend.find_zone(lookup_name))
+                return kind, backend.zone_by_id(lookup_name) if by_id else backend.find_zone(lookup_name)
             except DnsError as exc:
                 errors.append(str(exc))
-                continue
-            with _ZONES_LOCK:
-                _ZONES[key] = found
-            return found
         if by_id and not errors:
             raise DnsError(f"{lookup_name} is a {by_id} zone id, but no {by_id} credentials were found")
         raise DnsError("; ".join(errors) or "no Route 53 or Cloudflare credentials found")
@@ -108,10 +97,14 @@ class DomainRecordsProvider(BaseProvider):
     def create(self, props: dict) -> CreateResult:
         wanted = _wanted(props)
         already = publish.publish(self.backend(props["provider"]), self._zone_of(props), wanted)
-        # Values already served before us stay on destroy, unless another mailgun-setup stack put them there.
-        claimed = self.other_stacks(props["domain"], props)
-        keep = {} if claimed else {k: v for k, v in already.items() if v}
+        keep = self._before_us(props, already)
         return CreateResult(f"{props['zone_id']}/{props['domain']}", {**props, "keep": _keys(keep)})
+
+    def _before_us(self, props: dict, found: dict) -> dict:
+        """The values ``found`` in the zone that stay on destroy: there before us, unless another
+        mailgun-setup stack put them there."""
+        found = {k: v for k, v in found.items() if v}
+        return {} if not found or self.other_stacks(props["domain"], props) else found
 
     def read(self, id_: str, props: dict) -> ReadResult:
         try:
@@ -128,9 +121,7 @@ class DomainRecordsProvider(BaseProvider):
         keep, old = _unkeys(olds.get("keep")), _wanted(olds)
         found = publish.sync(self.backend(news["provider"]), self._zone_of(news), old, _wanted(news), keep)
         # Record sets new to this update may hold values from before us too (e.g. tracking turned on).
-        fresh = {k: v for k, v in found.items() if v and k not in old}
-        if fresh and not self.other_stacks(news["domain"], news):
-            keep.update(fresh)
+        keep.update(self._before_us(news, {k: v for k, v in found.items() if k not in old}))
         return UpdateResult({**news, "keep": _keys(keep)})
 
     def delete(self, _id: str, props: dict) -> None:
