@@ -75,6 +75,15 @@ def new_zone(sandbox_env: dict, backend: str, name: str) -> str:
     return create_zone(sandbox_env, backend, name)
 
 
+def hand_made_domain(sandbox_env: dict, unique: str, region: str = "us") -> tuple[str, str, dict]:
+    """A Route 53 zone with a subdomain somebody created in Mailgun by hand (selector mg, 1-day
+    retention): (domain, zone id, Mailgun's answer)."""
+    zone = f"{unique}.com"
+    domain = f"mail.{zone}"
+    zone_id = new_zone(sandbox_env, "route53", zone)
+    return domain, zone_id, mailgun(region).create_domain(domain, 1024, 86400, dkim_selector="mg")
+
+
 def add_foreign(backend: str, zone_id: str, name: str, rtype: str, values: list[str]) -> None:
     """Records somebody else put in the zone, without our ownership marker."""
     if backend == "route53":

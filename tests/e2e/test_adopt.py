@@ -1,16 +1,13 @@
 """An existing Mailgun domain is taken over by declaring it (`mailgun-setup import` is in test_import.py)."""
 import pytest
 
-from .harness import add_foreign, mailgun, make_project, new_zone, served, zone_records
+from .harness import add_foreign, hand_made_domain, mailgun, make_project, served, zone_records
 
 pytestmark = pytest.mark.engine
 
 
 def test_an_existing_domain_and_its_hand_typed_records_are_adopted(tmp_path, sandbox_env, unique):
-    zone = f"{unique}.com"
-    domain = f"mail.{zone}"
-    zone_id = new_zone(sandbox_env, "route53", zone)
-    body = mailgun("us").create_domain(domain, 1024, 86400, dkim_selector="mg")
+    domain, zone_id, body = hand_made_domain(sandbox_env, unique)
     dkim = next(r for r in body["sending_dns_records"] if "._domainkey." in r["name"])
     add_foreign("route53", zone_id, dkim["name"], "TXT", [dkim["value"]])  # typed in by hand, long ago
     before = zone_records("route53", zone_id)
@@ -31,10 +28,7 @@ def test_an_existing_domain_and_its_hand_typed_records_are_adopted(tmp_path, san
 
 
 def test_a_domain_in_the_other_region_is_a_clear_error(tmp_path, sandbox_env, unique):
-    zone = f"{unique}.com"
-    domain = f"mail.{zone}"
-    new_zone(sandbox_env, "route53", zone)
-    mailgun("eu").create_domain(domain, 1024, 86400, dkim_selector="mg")
+    domain, _zone_id, _body = hand_made_domain(sandbox_env, unique, region="eu")
     project = make_project(tmp_path, sandbox_env)
     project.init("wrong", {"dns": "route53", "domains": [{"name": domain, "region": "us"}]})
     up = project.pulumi("up", "--yes", "--stack", "wrong", check=False)

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from .harness import mailgun, make_project, new_zone
+from .harness import hand_made_domain, mailgun, make_project
 
 pytestmark = pytest.mark.engine
 
@@ -15,10 +15,7 @@ pytestmark = pytest.mark.engine
 @pytest.fixture
 def legacy(tmp_path, sandbox_env, unique):
     """A project whose stack declares a domain somebody made by hand in Mailgun (US, selector mg)."""
-    zone = f"{unique}.com"
-    domain = f"mail.{zone}"
-    new_zone(sandbox_env, "route53", zone)
-    mailgun("us").create_domain(domain, 1024, 86400, dkim_selector="mg")
+    domain, _zone_id, _body = hand_made_domain(sandbox_env, unique)
     project = make_project(tmp_path, sandbox_env)
     project.init("prod", {"dns": "route53", "domains": [{"name": domain, "retentionDays": 1}]})
     yield project, domain
