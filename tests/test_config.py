@@ -4,9 +4,9 @@ import copy
 import pytest
 from hypothesis import given, strategies as st
 
-from mailgun_setup.config import (
-    DKIM_KEY_LENGTHS, DNS_MODES, MAX_DOMAINS, MAX_ROUTES, MAX_SENDERS, REGIONS, RETENTION_DAYS, DomainSpec,
-    RouteSpec, SenderSpec, StackConfig, parse_stack_config, retention_seconds,
+from mailgun_setup.config import DNS_MODES, DomainSpec, RouteSpec, SenderSpec, StackConfig, parse_stack_config
+from mailgun_setup.mailgun.facts import (
+    DKIM_KEY_LENGTHS, MAX_DOMAINS, MAX_ROUTES, MAX_SENDERS, REGIONS, RETENTION_DAYS, retention_seconds,
 )
 from mailgun_setup.errors import ConfigError
 
@@ -54,7 +54,7 @@ def full():
 def problems_of(raw):
     with pytest.raises(ConfigError) as caught:
         parse_stack_config(raw)
-    return caught.value.problems
+    return [str(p) for p in caught.value.problems]
 
 
 def only_problem(raw):
@@ -84,7 +84,7 @@ def test_full_config_round_trips():
             ),
         ),
         DomainSpec(name="news.company.co.uk", region="us", dkim_key_length=1024, dkim_selector="mg",
-                   retention_days=3, receiving=False, tracking=False, dns="route53", zone=None,
+                   retention_days=None, receiving=False, tracking=False, dns="route53", zone=None,
                    senders=(), routes=()),
     ))
 
@@ -94,7 +94,7 @@ def test_defaults_applied():
     assert (config.dns, config.verify_timeout) == ("auto", 1800)
     (domain,) = config.domains
     assert domain == DomainSpec(name="mail.company.com", region="us", dkim_key_length=1024, dkim_selector="mg",
-                                retention_days=3, receiving=False, tracking=False, dns="auto", zone=None,
+                                retention_days=None, receiving=False, tracking=False, dns="auto", zone=None,
                                 senders=(), routes=())
 
 
@@ -298,10 +298,10 @@ def test_several_errors_reported_at_once():
     raw["domains"][1] = {"name": "company.org", "sendrs": []}
     raw["domains"].append("oops")
     error = pytest.raises(ConfigError, parse_stack_config, raw).value
-    paths = [problem.split(": ", 1)[0] for problem in error.problems]
+    paths = [problem.path for problem in error.problems]
     assert paths == ["dns", "verifyTimeout", "domains[0].region", "domains[0].senders[1].password",
                      "domains[0].routes[0].action[0]", "domains[1].sendrs", "domains[1].name", "domains[2]"]
-    assert all(problem in str(error) for problem in error.problems)
+    assert all(str(problem) in str(error) for problem in error.problems)
 
 
 def test_dependent_checks_skipped_when_base_unusable():

@@ -1,9 +1,11 @@
 """One error hierarchy for mailgun-setup.
 
     MailgunSetupError
-    ├── ConfigError            bad input: names every field and rule at once
-    ├── ApiError               a service answered with an error
+    ├── ConfigError            bad input: every (path, rule) Problem at once
+    │   └── UsageError         the public API called wrongly in a program (raised at preview)
+    ├── ApiError               a service answered with an error: service, method, path, status, code
     │   ├── MailgunApiError
+    │   │   └── SamePasswordError
     │   ├── Route53ApiError
     │   └── CloudflareApiError
     ├── DnsError               zone lookup / record conflicts
@@ -13,8 +15,19 @@
     ├── VerificationError      records not (yet) right in DNS or at Mailgun
     ├── EngineError            the Pulumi engine could not be found or run
     └── SandboxError           the local sandbox could not start
+
+Foreign exceptions (requests, botocore, the Cloudflare SDK, dnspython) are mapped to these at
+one boundary each: ``mailgun/client.py``, ``dns/route53.py``, ``dns/cloudflare.py``,
+``verify/lookup.py``. Behaviour depends on the class and the structured fields, never on the text.
 """
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable, Optional, Union
+
+from pulumi.errors import RunError
+
+if TYPE_CHECKING:
+    from .rules import Problem
 
 
 class MailgunSetupError(Exception):
@@ -22,21 +35,45 @@ class MailgunSetupError(Exception):
 
 
 class ConfigError(MailgunSetupError):
-    """Invalid input. Carries every violation, each naming its field and rule."""
+    """Invalid input. Carries every violation as a ``Problem(path, rule)``, rendered once here."""
 
-    def __init__(self, problems: list[str] | str):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("invalid configuration:\n" + "\n".join(f"  - {p}" for p in self.problems))
+    def __init__(self, problems: Union[str, "Problem", Iterable["Problem"]]):
+        from .rules import Problem
+        if isinstance(problems, str):
+            problems = [Problem("", problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("invalid configuration:\n" + "\n".join(f"  - {_render(p)}" for p in self.problems))
+
+
+def _render(problem: "Problem") -> str:
+    return str(problem) if problem.path else problem.rule
+
+
+class UsageError(ConfigError, RunError):
+    """A resource of the public API was given arguments that cannot work (a sender under another
+    domain, a route on a domain without receiving). Raised while the program runs, so ``pulumi
+    preview`` fails before anything is written; as a ``pulumi.RunError`` the engine shows the
+    message alone, without a Python traceback."""
 
 
 class ApiError(MailgunSetupError):
-    def __init__(self, message: str, status: int | None = None):
-        self.status = status
+    """A service refused a call. ``status`` (HTTP) and ``code`` (the service's own error code) are
+    what callers branch on; ``service``, ``method`` and ``path`` name the call in messages."""
+
+    def __init__(self, message: str, status: Optional[int] = None, *, service: str = "", method: str = "",
+                 path: str = "", code: Optional[str] = None):
+        self.status, self.service, self.method, self.path, self.code = status, service, method, path, code
         super().__init__(message)
 
 
 class MailgunApiError(ApiError):
     pass
+
+
+class SamePasswordError(MailgunApiError):
+    """Mailgun refused a password change because the password is the one it already has."""
 
 
 class Route53ApiError(ApiError):

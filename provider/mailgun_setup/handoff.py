@@ -4,46 +4,11 @@ Pure rendering of the stack output ``domains`` (domain name -> records and statu
 """
 from __future__ import annotations
 
-from typing import Optional
-
+from .dns.names import bare as _bare, relative as host_label, zone_for  # noqa: F401 (re-exported)
 from .dns.txt import quote_txt
 
 TTL = 300
 AUTOMATIC_PROVIDERS = {"route53": "Route 53", "cloudflare": "Cloudflare"}
-
-_psl = None
-
-
-def _public_suffix_list():
-    global _psl
-    if _psl is None:
-        from publicsuffixlist import PublicSuffixList
-        _psl = PublicSuffixList()
-    return _psl
-
-
-def _bare(name: str) -> str:
-    return name.strip().rstrip(".").lower()
-
-
-def zone_for(domain: str, zone: Optional[str]) -> str:
-    """``zone`` when known, else the registrable domain: ``mail.company.co.uk`` -> ``company.co.uk``."""
-    if zone:
-        return _bare(zone)
-    registrable = _public_suffix_list().privatesuffix(_bare(domain))
-    if not registrable:
-        raise ValueError(f"{domain!r} is a public suffix, not a domain that can hold records")
-    return registrable
-
-
-def host_label(full_name: str, zone: str) -> str:
-    """The host relative to ``zone`` as web forms want it: ``mg._domainkey.mail``, or ``@`` for the apex."""
-    name, zone_name = _bare(full_name), _bare(zone)
-    if name == zone_name:
-        return "@"
-    if name.endswith("." + zone_name):
-        return name[:-len(zone_name) - 1]
-    raise ValueError(f"{full_name!r} is not in the zone {zone!r}")
 
 
 def _cell(text: str) -> str:

@@ -22,10 +22,11 @@ from pulumi.dynamic.dynamic import serialize_provider
 from .config import DomainSpec, parse_stack_config
 from .engine import PulumiCli
 from .errors import ConfigError, MailgunSetupError
+from .rules import Problem
 from .program import collect_config
-from .resources.domain import Domain, DomainProvider, domain_props
+from .resources.domain import Domain, DomainInputs, DomainProvider
+from .resources.mailgun_domain import COMPONENT_TYPE
 
-COMPONENT_TYPE = "mailgun-setup:index:MailgunDomain"
 DOMAIN_TYPE = f"pulumi-python:{Domain._resource_type_name}"
 
 
@@ -65,11 +66,11 @@ def read_domain_state(spec: DomainSpec, owner: str, raw_config: dict, project: s
     domain is missing, lives in the other region, or was made with another DKIM selector."""
     provider = DomainProvider()
     provider.configure(ConfigureRequest(Config({f"{project}:{k}": v for k, v in raw_config.items()}, project)))
-    checked = provider.check({}, domain_props(
+    checked = provider.check({}, DomainInputs(
         name=spec.name, region=spec.region, dkim_key_length=spec.dkim_key_length, dkim_selector=spec.dkim_selector,
-        retention_days=spec.retention_days, tracking=spec.tracking, receiving=spec.receiving, owner=owner))
+        retention_days=spec.retention_days, tracking=spec.tracking, receiving=spec.receiving, owner=owner).props())
     if checked.failures:
-        raise ConfigError("; ".join(f"{f.property}: {f.reason}" for f in checked.failures))
+        raise ConfigError([Problem(f.property, f.reason) for f in checked.failures])
     body = provider.existing(checked.inputs)
     if body is None:
         raise MailgunSetupError(f"{spec.name} does not exist in Mailgun's {spec.region.upper()} region: "
@@ -98,8 +99,8 @@ def import_domain(pulumi: PulumiCli, stack: str, name: str, preview_only: bool =
     config = parse_stack_config(raw)
     spec = next((d for d in config.domains if d.name == name.lower().rstrip(".")), None)
     if spec is None:
-        raise ConfigError(f"domains: {name} is not declared in stack {stack}; add it under `domains` (with its "
-                          f"region and DKIM selector) first, then import it")
+        raise ConfigError(Problem("domains", f"{name} is not declared in stack {stack}; add it under `domains` "
+                                             f"(with its region and DKIM selector) first, then import it"))
     urns = _urns(pulumi, stack)
     if domain_urn(stack, project, spec.name) in urns:
         raise MailgunSetupError(f"{spec.name} is already managed by stack {stack}: nothing to import")

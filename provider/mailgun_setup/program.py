@@ -1,29 +1,24 @@
-"""The Pulumi program: read the stack config, declare every resource, export ``domains``.
+"""The YAML-driven program: read the stack config and declare it through the public API.
 
-Run by ``programs/mailgun/__main__.py``. Invalid config stops the program before any
-resource is declared, so ``pulumi preview`` fails with every problem listed and nothing
-is written anywhere.
+Run by ``programs/mailgun/__main__.py``. It has no behaviour of its own beyond reading config:
+everything it declares is ``MailgunDomain`` / ``SenderIdentity`` / ``ReceiverRoute``, as a
+program written in code would. Invalid config stops the program before any resource is
+declared, so ``pulumi preview`` fails with every problem listed and nothing is written.
 """
 from __future__ import annotations
 
 import json
-import os
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 import pulumi
 from pulumi.runtime.config import get_config
 
+from .errors import ConfigError
 from .config import DomainSpec, StackConfig, parse_stack_config
-from .dns.backend import resolve_mode
-from .errors import MailgunSetupError
-from .mailgun.client import MailgunClient
-from .records import from_mailgun, unconfirmed
-from .resources.common import SMTP_HOSTS, VERIFIED
+from .mailgun.facts import VERIFIED
 from .resources.mailgun_domain import MailgunDomain
 from .resources.route import ReceiverRoute
 from .resources.sender import SenderIdentity
-from .verify.authority import authoritative_lookup
-from .verify.check import check_records
 
 PROJECT = "mailgun-setup"
 KEYS = ("dns", "verifyTimeout", "domains", "apiKey", "cloudflareApiToken")
@@ -51,89 +46,52 @@ def read_raw_config() -> dict[str, Any]:
     return collect_config(get_config)
 
 
-def records_ready(spec: DomainSpec, api_key: Optional[str], group: str) -> bool:
-    """Manual mode: are this group's records verified at Mailgun, or at least served by DNS?
-
-    Read-only (a GET and DNS queries), so preview stays free of writes.
-    """
-    key = api_key or os.environ.get("MAILGUN_API_KEY")
-    if not key:
-        return False
-    try:
-        body = MailgunClient(key, spec.region).get_domain(spec.name)
-        if body is None:
-            return False
-        senders, receivers = from_mailgun(body, spec.tracking)
-        wanted = senders if group == "sender" else receivers
-        if not unconfirmed(body, wanted):
-            return True
-        return all(f.ok for f in check_records(authoritative_lookup(spec.name), wanted))
-    except Exception:  # API or DNS failures of any kind mean "not ready yet", never a crash
-        return False
+def declare(spec: DomainSpec, verify_timeout: int) -> tuple[MailgunDomain, dict[str, pulumi.Output]]:
+    """One domain of the config through the public API; returns it and its senders' passwords."""
+    domain = MailgunDomain(spec.name, name=spec.name, region=spec.region, dkim_key_length=spec.dkim_key_length,
+                           dkim_selector=spec.dkim_selector, retention_days=spec.retention_days,
+                           receiving=spec.receiving, tracking=spec.tracking, dns=spec.dns, zone=spec.zone,
+                           verify_timeout=verify_timeout)
+    senders = {s.username: SenderIdentity(s.username, domain=domain, username=s.username, password=s.password)
+               for s in spec.senders}
+    for route in spec.routes:
+        ReceiverRoute(f"{route.recipient} route", sender=senders[route.recipient], actions=list(route.actions),
+                      description=route.description, priority=route.priority)
+    return domain, {login: sender.password for login, sender in senders.items()}
 
 
-def _declare_users(spec: DomainSpec, domain: MailgunDomain, owner: str, manual: bool, api_key: Optional[str],
-                   stack: str) -> dict[str, pulumi.Output]:
-    passwords = {}
-    senders_ready = not manual or records_ready(spec, api_key, "sender")
-    routes_ready = not manual or (senders_ready and records_ready(spec, api_key, "receiver"))
-    if spec.senders and not senders_ready:
-        pulumi.log.warn(f"{spec.name}: sender records are not published yet, so its {len(spec.senders)} sender(s) "
-                        f"are not created. Send the sheet from `mailgun-setup handoff --stack {stack}` to your DNS "
-                        f"administrator, then run `pulumi up` again.")
-    if spec.routes and senders_ready and not routes_ready:
-        pulumi.log.warn(f"{spec.name}: receiver (MX) records are not published yet, so its {len(spec.routes)} "
-                        f"route(s) are not created; run `pulumi up` again once they are.")
-    if not senders_ready:
-        return passwords
-    common = dict(domain=spec.name, region=spec.region, owner=owner, nameservers=domain.nameservers)
-    for sender in spec.senders:
-        identity = SenderIdentity(sender.username, username=sender.username, password=sender.password,
-                                  sender_status=domain.sender_status, opts=pulumi.ResourceOptions(parent=domain),
-                                  **common)
-        passwords[sender.username] = identity.password
-    if routes_ready:
-        for route in spec.routes:
-            ReceiverRoute(f"{route.recipient} route", recipient=route.recipient, actions=list(route.actions),
-                          description=route.description, priority=route.priority,
-                          receiver_status=domain.receiver_status, opts=pulumi.ResourceOptions(parent=domain),
-                          **common)
-    return passwords
-
-
-def _summary(spec: DomainSpec, domain: MailgunDomain, stack: str) -> pulumi.Output:
+def summary(spec: DomainSpec, domain: MailgunDomain, stack: str) -> pulumi.Output:
+    """The ``domains`` stack output entry of one domain (what `mailgun-setup handoff` renders)."""
     def build(values: list) -> dict:
-        sender_records, receiver_records, sender_status, receiver_status, provider, zone, adopted = values
+        (sender_records, receiver_records, sender_status, receiver_status, provider, zone, adopted, smtp_host,
+         ownership) = values
         if sender_status == VERIFIED and receiver_status in (None, VERIFIED):
-            steps = f"Ready: send through {SMTP_HOSTS[spec.region]} with the sender logins (passwords: senderPasswords)."
+            steps = f"Ready: send through {smtp_host} with the sender logins (passwords: senderPasswords)."
         elif provider == "manual":
             steps = (f"Send `mailgun-setup handoff --stack {stack}` to your DNS administrator, then run "
                      f"`pulumi up` again to verify.")
         else:
             steps = "Run `pulumi up` again once DNS has propagated."
-        return {"region": spec.region, "dnsProvider": provider, "zone": zone, "smtpHost": SMTP_HOSTS[spec.region],
+        return {"region": spec.region, "dnsProvider": provider, "zone": zone, "smtpHost": smtp_host,
                 "senderStatus": sender_status, "receiverStatus": receiver_status,
                 "senderRecords": sender_records, "receiverRecords": receiver_records,
-                "ownershipRecord": domain.ownership_record, "adopted": bool(adopted), "senders": [s.username for s in spec.senders],
-                "nextSteps": steps}
-    return pulumi.Output.all(domain.domain.sender_records, domain.domain.receiver_records, domain.sender_status,
-                             domain.receiver_status, domain.dns_provider, domain.zone,
-                             domain.domain.adopted).apply(build)
+                "ownershipRecord": ownership, "adopted": bool(adopted),
+                "senders": [s.username for s in spec.senders], "nextSteps": steps}
+    return pulumi.Output.all(domain.sender_records, domain.receiver_records, domain.sender_status,
+                             domain.receiver_status, domain.dns_provider, domain.zone, domain.adopted,
+                             domain.smtp_host, domain.ownership_record).apply(build)
 
 
 def main() -> None:
-    raw = read_raw_config()
     try:
-        config: StackConfig = parse_stack_config(raw)
-    except MailgunSetupError as exc:
+        config: StackConfig = parse_stack_config(read_raw_config())
+    except ConfigError as exc:  # shown as the engine's error, without a traceback
         raise pulumi.RunError(str(exc)) from None
     stack = pulumi.get_stack()
-    owner = f"{pulumi.get_project()}/{stack}"
     outputs, passwords = {}, {}
     for spec in config.domains:
-        mode = resolve_mode(spec.dns, raw.get("cloudflareApiToken"))
-        domain = MailgunDomain(spec, owner=owner, mode=mode, verify_timeout=config.verify_timeout)
-        passwords.update(_declare_users(spec, domain, owner, mode == "manual", raw.get("apiKey"), stack))
-        outputs[spec.name] = _summary(spec, domain, stack)
+        domain, secrets = declare(spec, config.verify_timeout)
+        passwords.update(secrets)
+        outputs[spec.name] = summary(spec, domain, stack)
     pulumi.export("domains", outputs)
     pulumi.export("senderPasswords", pulumi.Output.secret(passwords))

@@ -39,7 +39,7 @@ def test_manual_mode_end_to_end(tmp_path, sandbox_env, sandbox, unique):
     up = project.up("manual")
     writes = sandbox.write_calls()
     assert writes["route53"] == 0 and writes["cloudflare"] == 0  # nothing written to any zone
-    assert "sender records are not published yet" in up.stdout and "handoff --stack manual" in up.stdout
+    assert "senders are added once they are Verified" in up.stdout and "handoff --stack manual" in up.stdout
     summary = project.outputs("manual")["domains"][domain]
     assert summary["dnsProvider"] == "manual"
     assert summary["senderStatus"] == "Unverified" and summary["receiverStatus"] == "Unverified"

@@ -14,6 +14,8 @@ from .plan import RecordChange
 from .types import RecordSet, Zone
 
 DNS_BACKENDS = ("route53", "cloudflare")
+DNS_MODES = (*DNS_BACKENDS, "manual", "auto")
+DEFAULT_DNS = "auto"
 
 
 class DnsBackend(Protocol):

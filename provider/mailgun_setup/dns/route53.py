@@ -17,13 +17,10 @@ from ..cache import ListCache, remembered
 from ..errors import AmbiguousZoneError, Route53ApiError, ZoneNotFoundError
 from .txt import quote_txt, unquote_txt
 from .plan import RecordChange
+from .names import fqdn
 from .types import RecordSet, Zone, normalise_value
 
 RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8})
-
-
-def _fqdn(name: str) -> str:
-    return name.lower().rstrip(".") + "."
 
 
 def to_wire_value(rtype: str, value: str) -> str:
@@ -39,7 +36,8 @@ def _api_error(method: str, exc: ClientError) -> Exception:
     if error.get("Code") == "NoSuchHostedZone":
         return ZoneNotFoundError(f"Route 53 {method} failed: {error.get('Message')} (the zone no longer exists?)")
     return Route53ApiError(f"Route 53 {method} failed: {error.get('Code')}: {error.get('Message')}",
-                           exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode"))
+                           exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode"), service="route53",
+                           method=method, code=error.get("Code"))
 
 
 class Route53:
@@ -60,7 +58,7 @@ class Route53:
         zones = []
         try:
             for page in self.client.get_paginator("list_hosted_zones").paginate():
-                zones += [(_fqdn(z["Name"]), z["Id"].split("/")[-1]) for z in page["HostedZones"]
+                zones += [(fqdn(z["Name"]), z["Id"].split("/")[-1]) for z in page["HostedZones"]
                           if not z.get("Config", {}).get("PrivateZone")]
         except ClientError as exc:
             raise _api_error("list_hosted_zones", exc) from None
@@ -68,7 +66,7 @@ class Route53:
 
     def find_zone(self, name: str) -> Zone:
         """The public hosted zone with the longest name that ``name`` ends in."""
-        wanted = _fqdn(name)
+        wanted = fqdn(name)
         candidates: dict[str, list[str]] = {}
         for zone_name, zone_id in remembered(self.memo, ("route53", "zones"), self._public_zones):
             if wanted == zone_name or wanted.endswith("." + zone_name):
@@ -93,10 +91,10 @@ class Route53:
         return Zone(zone["Id"].split("/")[-1], zone["Name"].rstrip("."), tuple(delegation.get("NameServers") or ()))
 
     def read(self, zone: Zone, name: str, rtype: str) -> Optional[RecordSet]:
-        page = self._call("list_resource_record_sets", HostedZoneId=zone.id, StartRecordName=_fqdn(name),
+        page = self._call("list_resource_record_sets", HostedZoneId=zone.id, StartRecordName=fqdn(name),
                           StartRecordType=rtype, MaxItems="1")
         for rrset in page["ResourceRecordSets"]:
-            if _fqdn(rrset["Name"]) == _fqdn(name) and rrset["Type"] == rtype:
+            if fqdn(rrset["Name"]) == fqdn(name) and rrset["Type"] == rtype:
                 wire = tuple(r["Value"] for r in rrset.get("ResourceRecords", []))
                 return RecordSet(int(rrset.get("TTL", 300)), tuple(from_wire_value(rtype, v) for v in wire), wire)
         return None
@@ -120,4 +118,4 @@ class Route53:
 
 def _rrset_change(action: str, name: str, rtype: str, ttl: int, wire_values) -> dict:
     return {"Action": action, "ResourceRecordSet": {
-        "Name": _fqdn(name), "Type": rtype, "TTL": ttl, "ResourceRecords": [{"Value": v} for v in wire_values]}}
+        "Name": fqdn(name), "Type": rtype, "TTL": ttl, "ResourceRecords": [{"Value": v} for v in wire_values]}}

@@ -11,6 +11,7 @@ re-run ``pulumi up`` converges instead of failing.
 from __future__ import annotations
 
 import os
+import re
 import time
 from typing import Any, Iterator, Optional
 
@@ -18,11 +19,12 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from ..errors import ConfigError, MailgunApiError
+from ..errors import ConfigError, MailgunApiError, SamePasswordError
 
 PUBLIC_HOSTS = {"us": "https://api.mailgun.net", "eu": "https://api.eu.mailgun.net"}
 HOST_ENV = {"us": "MAILGUN_API_URL_US", "eu": "MAILGUN_API_URL_EU"}
 PAGE_SIZE = 100
+SAME_PASSWORD = re.compile(r"same|differ|identical", re.IGNORECASE)  # Mailgun's "same password" 400
 
 
 def base_url_for(region: str) -> str:
@@ -119,7 +121,14 @@ class MailgunClient:
         return (body.get("credentials") or {}).get(login)
 
     def change_password(self, domain: str, login: str, password: str) -> None:
-        self.request("PUT", f"/v3/domains/{domain}/credentials/{login}", data={"password": password})
+        """Raises SamePasswordError when Mailgun already has this password (it answers 400)."""
+        try:
+            self.request("PUT", f"/v3/domains/{domain}/credentials/{login}", data={"password": password})
+        except MailgunApiError as exc:
+            if exc.status == 400 and SAME_PASSWORD.search(str(exc)):  # Mailgun gives no code, only text
+                raise SamePasswordError(str(exc), 400, service="mailgun", method="PUT",
+                                        path=f"/v3/domains/{domain}/credentials/{login}") from None
+            raise
 
     def delete_credential(self, domain: str, login: str) -> None:
         self.request("DELETE", f"/v3/domains/{domain}/credentials/{login}", ok_missing=True)

@@ -2,26 +2,39 @@
 
 Provider objects are pickled into the state of every resource, so they hold no state of
 their own when pickled; credentials arrive in ``configure()`` inside the provider process
-(from stack config, else the usual environment) and live only there.
+(from stack config ``mailgun-setup:*``, else the usual environment) and live only there.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import pulumi
 from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, ResourceProvider
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from ..mailgun.client import MailgunClient, api_key_from_env
 from ..ownership import Claim, other_claims
+from ..rules import Problem
 
-SMTP_HOSTS = {"us": "smtp.mailgun.org", "eu": "smtp.eu.mailgun.org"}
-UNVERIFIED, IN_PROGRESS, VERIFIED, FAILED = ("Unverified", "Verification in Progress", "Verified",
-                                             "Verification Failed")
+CONFIG_NAMESPACE = "mailgun-setup"
 
 
 def known(value: Any) -> bool:
-    return value is not UNKNOWN and value != UNKNOWN
+    """False for a value (or a list/dict holding one) that preview cannot know yet: the SDK hands
+    a provider either the RPC sentinel string or ``pulumi.output.Unknown`` instances."""
+    if isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN):
+        return False
+    if isinstance(value, (list, tuple)):
+        return all(known(v) for v in value)
+    if isinstance(value, dict):
+        return all(known(v) for v in value.values())
+    return True
+
+
+def setting(config, key: str) -> Optional[str]:
+    """``mailgun-setup:<key>`` from a provider's config, whatever the program's project is called."""
+    return config.get(f"{CONFIG_NAMESPACE}:{key}") or config.get(key)
 
 
 class BaseProvider(ResourceProvider):
@@ -32,8 +45,8 @@ class BaseProvider(ResourceProvider):
     replace_on: dict[str, str] = {}
 
     def configure(self, req: ConfigureRequest) -> None:
-        self._api_key = req.config.get("apiKey")
-        self._cloudflare_token = req.config.get("cloudflareApiToken")
+        self._api_key = setting(req.config, "apiKey")
+        self._cloudflare_token = setting(req.config, "cloudflareApiToken")
 
     def mailgun(self, region: str) -> MailgunClient:
         return MailgunClient(getattr(self, "_api_key", None) or api_key_from_env(), region)
@@ -61,5 +74,10 @@ class BaseProvider(ResourceProvider):
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
 
 
-def failures(problems: list[tuple[str, str]]) -> list[CheckFailure]:
-    return [CheckFailure(field, rule) for field, rule in problems]
+def failures(problems: Iterable[Problem]) -> list[CheckFailure]:
+    return [CheckFailure(p.path, p.rule) for p in problems]
+
+
+def stack_of(owner: str) -> str:
+    """``project/stack`` -> ``stack`` (for messages that tell the user which command to run)."""
+    return (owner or "").rsplit("/", 1)[-1] or "<stack>"

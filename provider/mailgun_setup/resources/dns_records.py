@@ -8,6 +8,7 @@ ownership claim while another stack still claims the subdomain.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
@@ -15,13 +16,14 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, 
 
 from .. import records
 from ..cache import ListCache
-from ..config import zone_id_backend
 from ..dns import publish
+from ..dns.names import in_zone, zone_id_backend
 from ..dns.backend import DNS_BACKENDS, DnsBackend, backends_with_credentials, open_backend
 from ..dns.types import Zone
 from ..errors import DnsError, MailgunSetupError, ZoneNotFoundError
 from ..ownership import claim_name
 from .common import BaseProvider, known
+from .inputs import Inputs
 
 
 def _wanted(props: dict) -> dict:
@@ -85,7 +87,7 @@ class DomainRecordsProvider(BaseProvider):
                 field = "zone" if news.get("zone") else "dns"
                 problems.append(CheckFailure(field, f"{exc}; create the zone, fix the name, or use dns: manual"))
             else:
-                if zone.name != domain and not domain.endswith("." + zone.name):
+                if not in_zone(domain, zone.name):
                     problems.append(CheckFailure("zone", f"{domain} is not inside the zone {zone.name}"))
                 news.update(provider=kind, zone_id=zone.id, zone_name=zone.name,
                             nameservers=list(zone.nameservers))
@@ -138,6 +140,17 @@ class DomainRecordsProvider(BaseProvider):
             pulumi.log.warn(f"{props['domain']}: nothing to remove, {exc}")
 
 
+@dataclass
+class DomainRecordsInputs(Inputs):
+    domain: str
+    dns: pulumi.Input[str]
+    records: pulumi.Input[list]
+    claim: pulumi.Input[Optional[str]] = None
+    owner: pulumi.Input[str] = ""
+    zone: pulumi.Input[Optional[str]] = None
+    OUTPUTS = ("provider", "zone_id", "zone_name", "nameservers", "keep")
+
+
 class DomainRecords(Resource, module="dns", name="DomainRecords"):
     provider: pulumi.Output[str]
     zone_id: pulumi.Output[str]
@@ -145,10 +158,6 @@ class DomainRecords(Resource, module="dns", name="DomainRecords"):
     nameservers: pulumi.Output[list]
     records: pulumi.Output[list]
 
-    def __init__(self, resource_name: str, domain: pulumi.Input[str], dns: pulumi.Input[str],
-                 records: pulumi.Input[list], claim: pulumi.Input[Optional[str]] = None,
-                 owner: pulumi.Input[str] = "", zone: pulumi.Input[Optional[str]] = None,
+    def __init__(self, resource_name: str, inputs: DomainRecordsInputs,
                  opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(DomainRecordsProvider(), resource_name, {
-            "domain": domain, "dns": dns, "zone": zone, "records": records, "claim": claim, "owner": owner,
-            "provider": None, "zone_id": None, "zone_name": None, "nameservers": None, "keep": None}, opts)
+        super().__init__(DomainRecordsProvider(), resource_name, inputs.props(), opts)

@@ -8,32 +8,51 @@ no other stack still claims it (see :mod:`mailgun_setup.ownership`).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Optional
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, UpdateResult
 
-from .. import config as rules
-from .. import records
-from ..config import REGIONS, RETENTION_DAYS, retention_seconds
+from .. import records, rules
 from ..errors import ConfigError
-from .common import SMTP_HOSTS, BaseProvider, failures, known
+from ..mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
+                             REGIONS, RETENTION_DAYS, SMTP_HOSTS, retention_seconds)
+from ..rules import Problem
+from .common import BaseProvider, failures, known
+from .inputs import Inputs
 
 REGION_REASON = "cannot be changed; a new subdomain is created (deleted in the old region, then created in the new one)"
 
 
-def _problems(props: dict) -> list[tuple[str, str]]:
-    found: list[str] = []
+@dataclass
+class DomainInputs(Inputs):
+    """The ``mailgun:Domain`` resource's inputs; ``retention_days`` None leaves Mailgun's default."""
+
+    name: pulumi.Input[str]
+    region: pulumi.Input[str] = DEFAULT_REGION
+    dkim_key_length: pulumi.Input[int] = DEFAULT_DKIM_KEY_LENGTH
+    dkim_selector: pulumi.Input[str] = DEFAULT_DKIM_SELECTOR
+    retention_days: pulumi.Input[Optional[int]] = None
+    tracking: pulumi.Input[bool] = False
+    receiving: pulumi.Input[bool] = False
+    owner: pulumi.Input[str] = ""
+    nameservers: pulumi.Input[list] = field(default_factory=list)
+    OUTPUTS = ("state", "sender_records", "receiver_records", "smtp_host", "smtp_login", "adopted")
+
+
+def problems(props: dict) -> list[Problem]:
+    """Every rule the known inputs break (unknown ones are checked again at apply)."""
+    found: list[Problem] = []
     if known(props.get("name")):
-        rules.check_domain_name(props.get("name"), "name", found)
+        rules.domain_name(props.get("name"), "name", found)
     if known(props.get("dkim_selector")):
-        rules.check_selector(props.get("dkim_selector"), "dkim_selector", found)
-    out = [tuple(p.split(": ", 1)) for p in found]
-    checks = (("region", REGIONS), ("dkim_key_length", rules.DKIM_KEY_LENGTHS), ("retention_days", RETENTION_DAYS))
-    for key, allowed in checks:
-        if known(props.get(key)) and props.get(key) not in allowed:
-            out.append((key, f"must be one of {', '.join(map(str, allowed))}, got {props.get(key)!r}"))
-    return out
+        rules.selector(props.get("dkim_selector"), "dkim_selector", found)
+    for key, allowed in (("region", REGIONS), ("dkim_key_length", DKIM_KEY_LENGTHS),
+                         ("retention_days", RETENTION_DAYS)):
+        if known(props.get(key)) and props.get(key) is not None:
+            rules.choice(props.get(key), key, found, allowed)
+    return found
 
 
 def _selector_of(body: dict) -> Optional[str]:
@@ -55,16 +74,14 @@ class DomainProvider(BaseProvider):
     }
 
     def check(self, _olds: dict, news: dict) -> CheckResult:
-        news = {"region": "us", "dkim_key_length": 1024, "dkim_selector": "mg", "retention_days": 3,
-                "tracking": False, "receiving": False, **{k: v for k, v in news.items() if v is not None}}
-        return CheckResult(news, failures(_problems(news)))
+        news = DomainInputs.completed(news)
+        return CheckResult(news, failures(problems(news)))
 
     def outputs(self, props: dict, body: dict, adopted: bool) -> dict:
         """The resource's outputs: ``props`` completed from Mailgun's answer ``body``."""
         sender, receiver = records.from_mailgun(body, bool(props.get("tracking")))
         domain = body["domain"]
         return {**props, "name": domain["name"], "state": domain.get("state"),
-                "retention_days": int(domain.get("message_ttl", 0)) // 86400,
                 "dkim_selector": _selector_of(body) or props.get("dkim_selector"),
                 "sender_records": sender, "receiver_records": receiver if props.get("receiving") else [],
                 "smtp_host": SMTP_HOSTS[props["region"]], "smtp_login": domain.get("smtp_login"),
@@ -79,14 +96,14 @@ class DomainProvider(BaseProvider):
         if body is None:
             for other in REGIONS:
                 if other != region and self.mailgun(other).get_domain(name) is not None:
-                    raise ConfigError(f"region: {name} already exists in Mailgun's {other.upper()} region, not "
-                                      f"{region.upper()}; the region of a domain is fixed forever: use region "
-                                      f"{other}, or a new subdomain")
+                    raise ConfigError(Problem("region", f"{name} already exists in Mailgun's {other.upper()} region, "
+                                              f"not {region.upper()}; the region of a domain is fixed forever: "
+                                              f"use region {other}, or a new subdomain"))
             return None
         selector = _selector_of(body)
         if selector and selector != props["dkim_selector"]:
-            raise ConfigError(f"dkim_selector: {name} already exists in Mailgun with DKIM selector "
-                              f"{selector!r}; set dkimSelector: {selector} to adopt it")
+            raise ConfigError(Problem("dkim_selector", f"{name} already exists in Mailgun with DKIM selector "
+                                                       f"{selector!r}; set dkimSelector: {selector} to adopt it"))
         return body
 
     def create(self, props: dict) -> CreateResult:
@@ -94,13 +111,13 @@ class DomainProvider(BaseProvider):
         client = self.mailgun(props["region"])
         body = self.existing(props)
         adopted = body is not None
+        ttl = _ttl(props)
         if adopted:
-            if int(body["domain"].get("message_ttl", -1)) != retention_seconds(int(props["retention_days"])):
-                client.update_domain(name, message_ttl=retention_seconds(int(props["retention_days"])))
+            if ttl is not None and int(body["domain"].get("message_ttl", -1)) != ttl:
+                client.update_domain(name, message_ttl=ttl)
                 body = client.get_domain(name)
         else:
-            body = client.create_domain(name, int(props["dkim_key_length"]),
-                                        retention_seconds(int(props["retention_days"])),
+            body = client.create_domain(name, int(props["dkim_key_length"]), ttl,
                                         dkim_selector=props["dkim_selector"], web_prefix="email")
         return CreateResult(name, self.outputs(props, body, adopted))
 
@@ -113,8 +130,8 @@ class DomainProvider(BaseProvider):
 
     def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
         client = self.mailgun(news["region"])
-        if olds.get("retention_days") != news["retention_days"]:
-            client.update_domain(news["name"], message_ttl=retention_seconds(int(news["retention_days"])))
+        if olds.get("retention_days") != news.get("retention_days") and _ttl(news) is not None:
+            client.update_domain(news["name"], message_ttl=_ttl(news))
         return UpdateResult(self.outputs(news, client.get_domain(news["name"]), bool(olds.get("adopted"))))
 
     def delete(self, id_: str, props: dict) -> None:
@@ -126,6 +143,8 @@ class DomainProvider(BaseProvider):
 
 
 class Domain(Resource, module="mailgun", name="Domain"):
+    """The Mailgun side of one subdomain; part of :class:`mailgun_setup.MailgunDomain`."""
+
     name: pulumi.Output[str]
     region: pulumi.Output[str]
     state: pulumi.Output[str]
@@ -135,23 +154,11 @@ class Domain(Resource, module="mailgun", name="Domain"):
     smtp_login: pulumi.Output[str]
     adopted: pulumi.Output[bool]
 
-    def __init__(self, resource_name: str, name: pulumi.Input[str], region: pulumi.Input[str] = "us",
-                 dkim_key_length: pulumi.Input[int] = 1024, dkim_selector: pulumi.Input[str] = "mg",
-                 retention_days: pulumi.Input[int] = 3, tracking: pulumi.Input[bool] = False,
-                 receiving: pulumi.Input[bool] = False, owner: pulumi.Input[str] = "",
-                 nameservers: pulumi.Input[list] = None, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(DomainProvider(), resource_name, domain_props(
-            name=name, region=region, dkim_key_length=dkim_key_length, dkim_selector=dkim_selector,
-            retention_days=retention_days, tracking=tracking, receiving=receiving, owner=owner,
-            nameservers=nameservers), opts)
+    def __init__(self, resource_name: str, inputs: DomainInputs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(DomainProvider(), resource_name, inputs.props(), opts)
 
 
-def domain_props(*, name, region, dkim_key_length, dkim_selector, retention_days, tracking, receiving, owner,
-                 nameservers=None) -> dict:
-    """The properties a ``Domain`` declares: inputs, plus its outputs as placeholders.
-
-    Shared with ``mailgun-setup import``, which must build the very state ``pulumi up`` would."""
-    return {"name": name, "region": region, "dkim_key_length": dkim_key_length, "dkim_selector": dkim_selector,
-            "retention_days": retention_days, "tracking": tracking, "receiving": receiving, "owner": owner,
-            "nameservers": nameservers or [], "state": None, "sender_records": None, "receiver_records": None,
-            "smtp_host": None, "smtp_login": None, "adopted": None}
+def _ttl(props: dict) -> Optional[int]:
+    """Mailgun's ``message_ttl`` for the declared retention; None when none is declared."""
+    days = props.get("retention_days")
+    return None if days is None else retention_seconds(int(days))

@@ -7,90 +7,207 @@
     ├── mailgun:Verification      sender records (DKIM, SPF, tracking CNAME)
     └── mailgun:Verification      receiver records (MX), after the sender records are Verified
 
-Record names and types are known at preview time: the DKIM selector is ours to choose.
+Record names and types are known at preview time: the DKIM selector is ours to choose. That
+is why ``name``, ``dkim_selector``, ``receiving``, ``tracking`` and ``dns`` are plain values:
+they decide which resources and record lines exist. Every other input may be an ``Output``.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
+from pulumi.runtime.config import get_config
 
-from ..config import DomainSpec, zone_id_backend
+from .. import rules
+from ..dns.backend import DEFAULT_DNS, DNS_MODES, resolve_mode
+from ..dns.names import zone_id_backend
+from ..errors import UsageError
+from ..mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
+                             MAX_ROUTES, MAX_SENDERS, MX_PRIORITY, REGIONS, RETENTION_DAYS, SMTP_HOSTS,
+                             TRACKING_PREFIX)
 from ..ownership import claim_name, claim_value
-from .dns_records import DomainRecords
-from .domain import Domain
-from .record import Record
-from .verification import Verification
+from ..rules import Problem
+from ..verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
+from .common import CONFIG_NAMESPACE
+from .dns_records import DomainRecords, DomainRecordsInputs
+from .domain import Domain, DomainInputs
+from .record import Record, RecordInputs
+from .verification import Verification, VerificationInputs
 
-MX_HOSTS = {"us": ("mxa.mailgun.org", "mxb.mailgun.org"), "eu": ("mxa.eu.mailgun.org", "mxb.eu.mailgun.org")}
+COMPONENT_TYPE = "mailgun-setup:index:MailgunDomain"
 
 
-def expected_shapes(spec: DomainSpec) -> list[dict]:
-    """The records Mailgun will ask for, without values: (purpose, type, name, and for MX the host)."""
-    shapes = [{"purpose": "DKIM", "type": "TXT", "name": f"{spec.dkim_selector}._domainkey.{spec.name}"},
-              {"purpose": "SPF", "type": "TXT", "name": spec.name}]
-    if spec.tracking:
-        shapes.append({"purpose": "tracking", "type": "CNAME", "name": f"email.{spec.name}"})
-    if spec.receiving:
-        shapes += [{"purpose": "MX", "type": "MX", "name": spec.name, "host": host, "priority": 10}
-                   for host in MX_HOSTS[spec.region]]
+def expected_shapes(name: str, dkim_selector: str, receiving: bool, tracking: bool) -> list[dict]:
+    """The records Mailgun will ask for, without values: purpose, type, name (and ``mx``, the MX
+    host's first label, which is the same in both regions)."""
+    shapes = [{"purpose": "DKIM", "type": "TXT", "name": f"{dkim_selector}._domainkey.{name}"},
+              {"purpose": "SPF", "type": "TXT", "name": name}]
+    if tracking:
+        shapes.append({"purpose": "tracking", "type": "CNAME", "name": f"{TRACKING_PREFIX}.{name}"})
+    if receiving:
+        shapes += [{"purpose": "MX", "type": "MX", "name": name, "mx": label, "priority": MX_PRIORITY}
+                   for label in ("mxa", "mxb")]
     return shapes
 
 
 def _value_of(shape: dict, found: list) -> str:
     for record in found or []:
         if record["type"] == shape["type"] and record["name"] == shape["name"] \
-                and (shape["type"] != "MX" or record["value"] == shape["host"]):
+                and (shape["type"] != "MX" or record["value"].split(".", 1)[0] == shape["mx"]):
             return record["value"]
     return ""
 
 
+def _plain(value: Any, path: str, problems: list[Problem]) -> Any:
+    if isinstance(value, pulumi.Output):
+        problems.append(Problem(path, "must be a plain value, not an Output: it decides which resources and "
+                                      "record lines preview shows"))
+        return None
+    return value
+
+
+def _validate(resource_name: str, name: Any, region: Any, dkim_key_length: Any, dkim_selector: Any,
+              retention_days: Any, receiving: Any, tracking: Any, dns: Any, verify_timeout: Any) -> None:
+    """Every rule the plain arguments break, raised at once (Output arguments are checked at apply)."""
+    found: list[Problem] = []
+    if not isinstance(_plain(name, "name", found), pulumi.Output) and not found:
+        rules.domain_name(name, "name", found)
+    if _plain(dkim_selector, "dkim_selector", found) is not None:
+        rules.selector(dkim_selector, "dkim_selector", found)
+    for key, value in (("receiving", receiving), ("tracking", tracking)):
+        if _plain(value, key, found) is not None and not isinstance(value, bool):
+            found.append(Problem(key, f"must be True or False, got {rules.shown(value)}"))
+    if _plain(dns, "dns", found) is not None:
+        rules.choice(dns, "dns", found, DNS_MODES)
+    for key, value, allowed in (("region", region, REGIONS), ("dkim_key_length", dkim_key_length, DKIM_KEY_LENGTHS),
+                                ("retention_days", retention_days, RETENTION_DAYS)):
+        if value is not None and not isinstance(value, pulumi.Output):
+            rules.choice(value, key, found, allowed)
+    if verify_timeout is not None and not isinstance(verify_timeout, pulumi.Output):
+        rules.integer(verify_timeout, "verify_timeout", found, *VERIFY_TIMEOUT_RANGE)
+    if found:
+        raise UsageError([p.under(f"MailgunDomain({resource_name!r})") for p in found])
+
+
 class MailgunDomain(pulumi.ComponentResource):
+    """A Mailgun subdomain with its DNS records written (or put on a sheet) and verified.
+
+    :param name: the subdomain, e.g. ``mail.company.com`` (never a registrable root domain).
+    :param region: ``us`` or ``eu``; fixed forever at Mailgun, so a change replaces the domain.
+    :param dkim_key_length: 1024 or 2048 (a change replaces the domain: new key).
+    :param dkim_selector: the DKIM selector (one DNS label), so record names are known at preview.
+    :param retention_days: 0, 1, 3 or 7; None leaves Mailgun's (plan) default.
+    :param receiving: also write and verify the MX records (needed by :class:`ReceiverRoute`).
+    :param tracking: also write the click/open tracking CNAME ``email.<name>``.
+    :param dns: ``route53`` | ``cloudflare`` | ``manual`` (a sheet, nothing written) | ``auto``
+        (the first with credentials whose zones hold the name; manual without any).
+    :param zone: the zone to write into, by name or id (an Output of a zone resource works);
+        default: the longest public zone that holds ``name``.
+    :param verify_timeout: seconds ``pulumi up`` waits for verification before failing.
+    """
+
+    sender_records: pulumi.Output[list]
+    receiver_records: pulumi.Output[list]
     sender_status: pulumi.Output[str]
     receiver_status: pulumi.Output[Optional[str]]
+    smtp_host: pulumi.Output[str]
+    dns_provider: pulumi.Output[str]
+    zone: pulumi.Output[Optional[str]]
+    adopted: pulumi.Output[bool]
 
-    def __init__(self, spec: DomainSpec, *, owner: str, mode: str, verify_timeout: int,
+    def __init__(self, resource_name: str, *, name: str, region: pulumi.Input[str] = DEFAULT_REGION,
+                 dkim_key_length: pulumi.Input[int] = DEFAULT_DKIM_KEY_LENGTH,
+                 dkim_selector: str = DEFAULT_DKIM_SELECTOR, retention_days: pulumi.Input[Optional[int]] = None,
+                 receiving: bool = False, tracking: bool = False, dns: str = DEFAULT_DNS,
+                 zone: pulumi.Input[Optional[str]] = None,
+                 verify_timeout: pulumi.Input[int] = DEFAULT_VERIFY_TIMEOUT,
                  opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__("mailgun-setup:index:MailgunDomain", spec.name, None, opts)
+        _validate(resource_name, name, region, dkim_key_length, dkim_selector, retention_days, receiving, tracking,
+                  dns, verify_timeout)
+        super().__init__(COMPONENT_TYPE, resource_name, None, opts)
+        self.name: str = rules.domain_name(name, "name", [])
+        self.dkim_selector: str = dkim_selector.strip().lower()
+        self.receiving, self.tracking = receiving, tracking
+        self.owner = f"{pulumi.get_project()}/{pulumi.get_stack()}"
+        self.mode = resolve_mode(dns.strip().lower(), get_config(f"{CONFIG_NAMESPACE}:cloudflareApiToken"))
+        self.region = pulumi.Output.from_input(region)
+        # Filled in by SenderIdentity / ReceiverRoute as the program declares them.
+        self.sender_logins: list[str] = []
+        self.route_recipients: list[str] = []
         child = pulumi.ResourceOptions(parent=self)
-        manual = mode == "manual"
-        self.claim = claim_value(owner, [s.username for s in spec.senders], [r.recipient for r in spec.routes])
-        self.domain = Domain(spec.name, name=spec.name, region=spec.region, dkim_key_length=spec.dkim_key_length,
-                             dkim_selector=spec.dkim_selector, retention_days=spec.retention_days,
-                             tracking=spec.tracking, receiving=spec.receiving, owner=owner, opts=child)
-        sender_records, receiver_records = self.domain.sender_records, self.domain.receiver_records
-        writes = []
-        if manual:
-            named = None if zone_id_backend(spec.zone) else spec.zone  # a zone id means nothing to the sheet
-            self.dns_provider, self.zone, self.nameservers = pulumi.Output.from_input("manual"), named, []
+
+        self.domain = Domain(resource_name, DomainInputs(
+            name=self.name, region=region, dkim_key_length=dkim_key_length, dkim_selector=self.dkim_selector,
+            retention_days=retention_days, tracking=tracking, receiving=receiving, owner=self.owner), opts=child)
+        self.sender_records, self.receiver_records = self.domain.sender_records, self.domain.receiver_records
+        self.adopted = self.domain.adopted
+        self.smtp_host = self.region.apply(lambda r: SMTP_HOSTS[r])
+        # The program runs to its end before any apply callback: by then every sender and route
+        # of this domain has registered itself, so the claim names them all.
+        self.claim = pulumi.Output.from_input(self.owner).apply(
+            lambda owner: claim_value(owner, self.sender_logins, self.route_recipients))
+
+        writes: list[pulumi.Resource] = []
+        if self.manual:
+            named = zone if isinstance(zone, pulumi.Output) or not zone_id_backend(zone) else None
+            self.dns_provider = pulumi.Output.from_input("manual")
+            self.zone = pulumi.Output.from_input(named)  # a zone id means nothing on the sheet
+            self.nameservers: pulumi.Input[list] = []
         else:
-            records = pulumi.Output.all(sender_records, receiver_records).apply(lambda both: both[0] + both[1])
-            dns = DomainRecords(f"{spec.name} records", domain=spec.name, dns=mode, records=records,
-                                claim=self.claim, owner=owner, zone=spec.zone, opts=child)
-            self.dns_provider, self.zone, self.nameservers = dns.provider, dns.zone_name, dns.nameservers
-            writes = [dns]
+            records = pulumi.Output.all(self.sender_records, self.receiver_records).apply(lambda b: (b[0] or []) + (b[1] or []))
+            dns_records = DomainRecords(f"{resource_name} records", DomainRecordsInputs(
+                domain=self.name, dns=self.mode, records=records, claim=self.claim, owner=self.owner, zone=zone),
+                opts=child)
+            self.dns_provider, self.zone = dns_records.provider, dns_records.zone_name
+            self.nameservers = dns_records.nameservers
+            writes = [dns_records]
+
         after_writes = pulumi.ResourceOptions(parent=self, depends_on=writes)
         lines = []
-        for shape in expected_shapes(spec):
-            source = receiver_records if shape["type"] == "MX" else sender_records
-            suffix = f" {shape['host'].split('.')[0]}" if shape["type"] == "MX" else ""
-            lines.append(Record(f"{shape['type']} {shape['name']}{suffix}", domain=spec.name,
-                                purpose=shape["purpose"], type=shape["type"], name=shape["name"],
-                                value=source.apply(lambda found, s=shape: _value_of(s, found)),
-                                priority=shape.get("priority"), mode="manual" if manual else "automatic",
-                                nameservers=self.nameservers, zone=self.zone, opts=after_writes))
+        for shape in expected_shapes(self.name, self.dkim_selector, receiving, tracking):
+            source = self.receiver_records if shape["type"] == "MX" else self.sender_records
+            suffix = f" {shape['mx']}" if shape["type"] == "MX" else ""
+            lines.append(Record(f"{shape['type']} {shape['name']}{suffix}", RecordInputs(
+                domain=self.name, purpose=shape["purpose"], type=shape["type"], name=shape["name"],
+                value=source.apply(lambda found, s=shape: _value_of(s, found)), priority=shape.get("priority"),
+                mode=self.record_mode, nameservers=self.nameservers, zone=self.zone), opts=after_writes))
+
         checked = pulumi.ResourceOptions(parent=self, depends_on=writes + lines)
-        common = dict(domain=spec.name, region=spec.region, mode="manual" if manual else "automatic",
-                      timeout=verify_timeout, nameservers=self.nameservers, zone=self.zone)
-        self.sender = Verification(f"{spec.name} sender", group="sender", records=sender_records,
-                                   opts=checked, **common)
+        common = dict(domain=self.name, region=self.region, mode=self.record_mode, timeout=verify_timeout,
+                      nameservers=self.nameservers, zone=self.zone)
+        self.sender = Verification(f"{resource_name} sender", VerificationInputs(
+            group="sender", records=self.sender_records, **common), opts=checked)
         self.sender_status = self.sender.status
-        self.receiver = None
+        self.receiver: Optional[Verification] = None
         self.receiver_status = pulumi.Output.from_input(None)
-        if spec.receiving:
-            self.receiver = Verification(f"{spec.name} receiver", group="receiver", records=receiver_records,
-                                         requires=self.sender.status, opts=checked, **common)
+        if receiving:
+            self.receiver = Verification(f"{resource_name} receiver", VerificationInputs(
+                group="receiver", records=self.receiver_records, requires=self.sender.status, **common),
+                opts=checked)
             self.receiver_status = self.receiver.status
-        self.ownership_record = {"purpose": "ownership", "type": "TXT", "name": claim_name(spec.name),
-                                 "value": self.claim}
-        self.register_outputs({"sender_status": self.sender_status, "receiver_status": self.receiver_status})
+        self.ownership_record = self.claim.apply(lambda value: {"purpose": "ownership", "type": "TXT",
+                                                                "name": claim_name(self.name), "value": value})
+        self.register_outputs({"sender_status": self.sender_status, "receiver_status": self.receiver_status,
+                               "smtp_host": self.smtp_host, "dns_provider": self.dns_provider})
+
+    @property
+    def manual(self) -> bool:
+        return self.mode == "manual"
+
+    @property
+    def record_mode(self) -> str:
+        return "manual" if self.manual else "automatic"
+
+    def register_sender(self, login: str) -> None:
+        if login in self.sender_logins:
+            raise UsageError(Problem("username", f"{login} is declared twice on {self.name}"))
+        if len(self.sender_logins) >= MAX_SENDERS:
+            raise UsageError(Problem("domain", f"{self.name} already has {MAX_SENDERS} senders, Mailgun's limit "
+                                               f"per subdomain"))
+        self.sender_logins.append(login)
+
+    def register_route(self, recipient: str) -> None:
+        if len(self.route_recipients) >= MAX_ROUTES:
+            raise UsageError(Problem("sender", f"{self.name} already has {MAX_ROUTES} routes, the limit per "
+                                               f"subdomain"))
+        self.route_recipients.append(recipient)

@@ -8,17 +8,15 @@ how the DNS administrator's work shows up after ``pulumi refresh`` or the next `
 """
 from __future__ import annotations
 
-import time
+from dataclasses import dataclass, field
 from typing import Optional
 
 import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
-from ..verify.authority import authoritative_lookup
-from ..verify.check import check_record
+from ..verify.service import SETTLE_SECONDS, record_status
 from .common import BaseProvider
-
-SETTLE_SECONDS = 120  # how long an automatic write may take to reach the authoritative servers
+from .inputs import Inputs
 
 
 class RecordProvider(BaseProvider):
@@ -32,17 +30,9 @@ class RecordProvider(BaseProvider):
         record = {k: props[k] for k in ("type", "name", "value")}
         if props.get("priority") is not None:
             record["priority"] = props["priority"]
-        lookup = authoritative_lookup(props["domain"], props.get("nameservers") or ())
-        deadline = time.monotonic() + (SETTLE_SECONDS if wait else 0)
-        delay = 0.5
-        while True:
-            finding = check_record(lookup, record, props.get("zone"))
-            if finding.ok or time.monotonic() + delay > deadline:
-                break
-            time.sleep(delay)
-            delay = min(delay * 2, 15)
-        status = "served" if finding.ok else ("different" if finding.found else "missing")
-        return {**props, "status": status, "found": list(finding.found), "detail": "" if finding.ok else finding.cause}
+        seen = record_status(props["domain"], record, props.get("nameservers") or (), props.get("zone"),
+                             settle=SETTLE_SECONDS if wait else 0)
+        return {**props, "status": seen.status, "found": list(seen.found), "detail": seen.detail}
 
     def create(self, props: dict) -> CreateResult:
         return CreateResult(f"{props['type']}/{props['name']}/{props['value'][:40]}",
@@ -58,15 +48,23 @@ class RecordProvider(BaseProvider):
         """The record itself is removed with ``DomainRecords`` (or by the DNS administrator)."""
 
 
+@dataclass
+class RecordInputs(Inputs):
+    domain: str
+    purpose: str
+    type: str
+    name: str
+    value: pulumi.Input[str]
+    priority: Optional[int] = None
+    mode: pulumi.Input[str] = "automatic"
+    nameservers: pulumi.Input[list] = field(default_factory=list)
+    zone: pulumi.Input[Optional[str]] = None
+    OUTPUTS = ("status", "found", "detail")
+
+
 class Record(Resource, module="dns", name="Record"):
     status: pulumi.Output[str]
     found: pulumi.Output[list]
 
-    def __init__(self, resource_name: str, domain: str, purpose: str, type: str, name: str,
-                 value: pulumi.Input[str], priority: Optional[int], mode: pulumi.Input[str],
-                 nameservers: pulumi.Input[list] = None, zone: pulumi.Input[Optional[str]] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(RecordProvider(), resource_name, {
-            "domain": domain, "purpose": purpose, "type": type, "name": name, "value": value,
-            "priority": priority, "mode": mode, "nameservers": nameservers or [], "zone": zone,
-            "status": None, "found": None, "detail": None}, opts)
+    def __init__(self, resource_name: str, inputs: RecordInputs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(RecordProvider(), resource_name, inputs.props(), opts)

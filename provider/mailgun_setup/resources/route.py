@@ -1,30 +1,71 @@
-"""``ReceiverRoute``: a Mailgun route for one recipient of a subdomain whose receiver records are verified.
+"""``ReceiverRoute``: a Mailgun route for one sender of a subdomain whose receiver records are verified.
 
-The expression is ``match_recipient("<recipient>")``. Routes are account-wide but
-region-bound, so an EU domain's routes live on the EU host. A route another stack already
-created with the same expression and actions is adopted instead of duplicated, and left in
-place on destroy while that stack still declares it.
+The expression is ``match_recipient("<login>")``. Routes are account-wide but region-bound,
+so an EU domain's routes live on the EU host. A route another stack already created with the
+same expression and actions is adopted instead of duplicated, and left in place on destroy
+while that stack still declares it. With ``dns="manual"`` the route waits (recorded as
+waiting) until a ``pulumi up`` finds the receiver records Verified.
 """
 from __future__ import annotations
 
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .. import config as rules
-from ..errors import VerificationError
-from ..config import match_recipient
-from ..ownership import claimed_route
+from .. import rules
 from ..cache import ListCache
-from .common import VERIFIED, BaseProvider, failures, known
+from ..errors import UsageError
+from ..mailgun.facts import MAX_DESCRIPTION, PRIORITY_RANGE, match_recipient, recipient_of
+from ..ownership import claimed_route
+from ..rules import Problem
+from ..verify import service
+from .common import BaseProvider, failures, known, stack_of
+from .inputs import Inputs
+
+if TYPE_CHECKING:
+    from .sender import SenderIdentity
 
 _ROUTES = ListCache()
+
+
+@dataclass
+class RouteInputs(Inputs):
+    domain: str
+    region: pulumi.Input[str]
+    recipient: str
+    actions: pulumi.Input[list]
+    description: pulumi.Input[str] = ""
+    priority: pulumi.Input[int] = 0
+    receiver_status: pulumi.Input[Optional[str]] = None
+    mode: str = "automatic"
+    owner: str = ""
+    nameservers: pulumi.Input[list] = field(default_factory=list)
+    OUTPUTS = ("route_id", "expression", "waiting")
 
 
 def _actions_of(route: dict) -> list[str]:
     actions = route.get("actions") or route.get("action") or []
     return [actions] if isinstance(actions, str) else list(actions)
+
+
+def problems(props: dict) -> list[Problem]:
+    """Every rule the known inputs break; ``props['actions']`` is normalised in place."""
+    found: list[Problem] = []
+    if known(props.get("recipient")) and known(props.get("domain")):
+        rules.username(props.get("recipient"), "recipient", props.get("domain"), found)
+    if known(props.get("actions")):
+        checked = rules.actions(props.get("actions"), "actions", found)
+        if checked:
+            props["actions"] = list(checked)
+    if known(props.get("priority")):
+        rules.integer(props.get("priority"), "priority", found, *PRIORITY_RANGE)
+    if known(props.get("description")):
+        text = rules.string(props.get("description"), "description", found)
+        if text is not None and len(text) > MAX_DESCRIPTION:
+            found.append(Problem("description", f"must be at most {MAX_DESCRIPTION} characters"))
+    return found
 
 
 class ReceiverRouteProvider(BaseProvider):
@@ -36,18 +77,15 @@ class ReceiverRouteProvider(BaseProvider):
         return f"route for {props.get('recipient')}"
 
     def check(self, _olds: dict, news: dict) -> CheckResult:
-        found: list[str] = []
-        news = {"description": "", "priority": 0, **{k: v for k, v in news.items() if v is not None}}
-        if known(news.get("recipient")) and known(news.get("domain")):
-            rules.check_username(news.get("recipient"), "recipient", news.get("domain"), found)
-        if known(news.get("actions")):
-            checked = rules.check_actions(news.get("actions"), "actions", found)
-            if checked:
-                news["actions"] = list(checked)
-        if known(news.get("priority")) and not (isinstance(news["priority"], (int, float))
-                                                 and 0 <= news["priority"] <= 32767):
-            found.append(f"priority: must be an integer from 0 to 32767, got {news['priority']!r}")
-        return CheckResult(news, failures([tuple(p.split(": ", 1)) for p in found]))
+        news = RouteInputs.completed(news)
+        return CheckResult(news, failures(problems(news)))
+
+    def diff(self, id_: str, olds: dict, news: dict) -> DiffResult:
+        result = super().diff(id_, olds, news)
+        status = news.get("receiver_status")
+        if olds.get("waiting") and not result.changes and (not known(status) or service.is_verified(status)):
+            return DiffResult(changes=True, replaces=[], delete_before_replace=True)  # the route can be made now
+        return result
 
     def _routes(self, region: str) -> list[dict]:
         client = self.mailgun(region)
@@ -56,14 +94,15 @@ class ReceiverRouteProvider(BaseProvider):
     def _outputs(self, props: dict, route: dict) -> dict:
         return {**props, "route_id": route["id"], "expression": route["expression"],
                 "actions": _actions_of(route), "description": route.get("description", ""),
-                "priority": int(route.get("priority", 0))}
+                "priority": int(route.get("priority", 0)), "waiting": None}
 
-    def create(self, props: dict) -> CreateResult:
-        if props.get("receiver_status") != VERIFIED:
-            raise VerificationError(
-                f"route for {props['recipient']}: the receiver records of {props['domain']} are "
-                f"{props.get('receiver_status') or 'not verified'}; routes are added once they are Verified. "
-                f"Publish the MX records (`mailgun-setup handoff --stack <stack>`), then run `pulumi up` again.")
+    def _make(self, props: dict) -> dict:
+        waiting = service.gate(props.get("receiver_status"), "receiver", props["domain"],
+                               f"route for {props['recipient']}", props.get("mode") == "manual",
+                               stack_of(props.get("owner")))
+        if waiting:
+            pulumi.log.warn(waiting)
+            return {**props, "route_id": None, "expression": match_recipient(props["recipient"]), "waiting": waiting}
         client, expression = self.mailgun(props["region"]), match_recipient(props["recipient"])
         _ROUTES.forget((props["region"],))  # a fresh list, not one cached before this run's writes
         same = [r for r in self._routes(props["region"])
@@ -75,43 +114,90 @@ class ReceiverRouteProvider(BaseProvider):
         else:
             route = client.create_route(int(props["priority"]), props["description"], expression,
                                         list(props["actions"]))
-        return CreateResult(route["id"], self._outputs(props, route))
+        return self._outputs(props, route)
+
+    def create(self, props: dict) -> CreateResult:
+        made = self._make(props)
+        return CreateResult(made["route_id"] or f"{props['domain']}/{props['recipient']}", made)
+
+    @staticmethod
+    def _route_id(id_: str, props: dict) -> str:
+        """Mailgun's id: the resource id, unless the route was made after waiting (then an output)."""
+        return props.get("route_id") or id_
 
     def read(self, id_: str, props: dict) -> ReadResult:
-        region = props.get("region")
+        if props.get("waiting"):
+            return ReadResult(id_, props)  # nothing at Mailgun yet
+        route_id, region = self._route_id(id_, props), props.get("region")
         for candidate in ([region] if region else ["us", "eu"]):
-            route = next((r for r in self._routes(candidate) if r["id"] == id_), None)
+            route = next((r for r in self._routes(candidate) if r["id"] == route_id), None)
             if route:
-                recipient = route["expression"].split('"')[1] if '"' in route["expression"] else ""
+                recipient = recipient_of(route["expression"])
                 base = {"recipient": recipient, "domain": recipient.partition("@")[2], **props, "region": candidate}
                 return ReadResult(id_, self._outputs(base, route))
         return ReadResult(None, {})
 
-    def update(self, id_: str, _olds: dict, news: dict) -> UpdateResult:
-        client = self.mailgun(news["region"])
-        client.update_route(id_, int(news["priority"]), news["description"], match_recipient(news["recipient"]),
-                            list(news["actions"]))
+    def update(self, id_: str, olds: dict, news: dict) -> UpdateResult:
+        if olds.get("waiting"):
+            return UpdateResult(self._make(news))
+        route_id, client = self._route_id(id_, olds), self.mailgun(news["region"])
+        client.update_route(route_id, int(news["priority"]), news["description"],
+                            match_recipient(news["recipient"]), list(news["actions"]))
         _ROUTES.forget((news["region"],))
-        return UpdateResult(self._outputs(news, client.get_route(id_)))
+        return UpdateResult(self._outputs(news, client.get_route(route_id)))
 
     def delete(self, id_: str, props: dict) -> None:
+        if props.get("waiting"):
+            return
         if claimed_route(self.other_stacks(props["domain"], props), props["recipient"]):
             pulumi.log.info(f"route for {props['recipient']}: kept, still declared by another stack")
             return
-        self.mailgun(props["region"]).delete_route(id_)
+        self.mailgun(props["region"]).delete_route(self._route_id(id_, props))
         _ROUTES.forget((props["region"],))
 
 
 class ReceiverRoute(Resource, module="mailgun", name="ReceiverRoute"):
+    """A Mailgun route for mail to ``sender``'s address, created once the receiver records are Verified.
+
+    :param sender: the :class:`SenderIdentity` whose address the route matches; its domain
+        must have ``receiving=True``.
+    :param actions: one action or a list: ``forward("https://…")``, ``forward("a@b.c")``,
+        ``store()``, ``store(notify="https://…")``, ``stop()`` (last).
+    :param description: up to 255 characters.
+    :param priority: 0 to 32767, lower first.
+    :param opts: resource options; the parent defaults to the sender's domain.
+    """
+
     route_id: pulumi.Output[str]
     expression: pulumi.Output[str]
 
-    def __init__(self, resource_name: str, domain: pulumi.Input[str], region: pulumi.Input[str],
-                 recipient: pulumi.Input[str], actions: pulumi.Input[list], description: pulumi.Input[str] = "",
-                 priority: pulumi.Input[int] = 0, receiver_status: pulumi.Input[str] = None,
-                 owner: pulumi.Input[str] = "", nameservers: pulumi.Input[list] = None,
+    def __init__(self, resource_name: str, *, sender: "SenderIdentity",
+                 actions: Union[pulumi.Input[str], pulumi.Input[Sequence[pulumi.Input[str]]]],
+                 description: pulumi.Input[str] = "", priority: pulumi.Input[int] = 0,
                  opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(ReceiverRouteProvider(), resource_name, {
-            "domain": domain, "region": region, "recipient": recipient, "actions": actions,
-            "description": description, "priority": priority, "receiver_status": receiver_status,
-            "owner": owner, "nameservers": nameservers or [], "route_id": None, "expression": None}, opts)
+        from .sender import SenderIdentity
+        where = f"ReceiverRoute({resource_name!r})"
+        if not isinstance(sender, SenderIdentity):
+            raise UsageError(Problem(f"{where}.sender", f"must be a mailgun_setup.SenderIdentity, got "
+                                                        f"{type(sender).__name__}"))
+        domain = sender.mailgun_domain
+        found: list[Problem] = []
+        if not domain.receiving:
+            found.append(Problem("sender", f"{sender.address} belongs to {domain.name}, which has receiving=False; "
+                                           f"routes need receiving=True on the MailgunDomain"))
+        if isinstance(actions, str):
+            actions = [actions]
+        if isinstance(actions, (list, tuple)) and not any(isinstance(a, pulumi.Output) for a in actions):
+            actions = list(rules.actions(list(actions), "actions", found) or actions)
+        if found:
+            raise UsageError([p.under(where) for p in found])
+        try:
+            domain.register_route(sender.address)
+        except UsageError as exc:
+            raise UsageError([p.under(where) for p in exc.problems]) from None
+        opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=domain, depends_on=[sender]), opts)
+        super().__init__(ReceiverRouteProvider(), resource_name, RouteInputs(
+            domain=domain.name, region=domain.region, recipient=sender.address, actions=actions,
+            description=description, priority=priority, receiver_status=domain.receiver_status,
+            mode=domain.record_mode, owner=domain.owner, nameservers=domain.nameservers).props(), opts)
+        self.sender = sender

@@ -1,0 +1,53 @@
+"""Mailgun facts, in one place: regions and their hosts, statuses, limits, expression syntax.
+
+Sources: Mailgun's API reference and help centre (see FIELD-NOTES.md). Everything that is
+"what Mailgun is" rather than "what we do" lives here, so a change of fact is a one-line change.
+"""
+from __future__ import annotations
+
+REGIONS = ("us", "eu")
+DEFAULT_REGION = "us"
+SMTP_HOSTS = {"us": "smtp.mailgun.org", "eu": "smtp.eu.mailgun.org"}
+MX_HOSTS = {"us": ("mxa.mailgun.org", "mxb.mailgun.org"), "eu": ("mxa.eu.mailgun.org", "mxb.eu.mailgun.org")}
+MX_PRIORITY = 10
+TRACKING_TARGETS = {"us": "mailgun.org", "eu": "eu.mailgun.org"}
+TRACKING_PREFIX = "email"  # Mailgun's default web_prefix: the tracking CNAME is email.<domain>
+
+DKIM_KEY_LENGTHS = (1024, 2048)
+DEFAULT_DKIM_KEY_LENGTH = 1024
+DEFAULT_DKIM_SELECTOR = "mg"
+RETENTION_DAYS = (0, 1, 3, 7)  # message retention choices (Mailgun's message_ttl, in days)
+
+# Limits from the field (DESIGN.md): per bot / stack, per subdomain.
+MAX_DOMAINS = 5
+MAX_SENDERS = 10
+MAX_ROUTES = 10
+PASSWORD_LENGTH = (5, 32)
+PRIORITY_RANGE = (0, 32767)
+MAX_DESCRIPTION = 255
+
+# Verification statuses, as the product shows them.
+UNVERIFIED = "Unverified"
+IN_PROGRESS = "Verification in Progress"
+VERIFIED = "Verified"
+FAILED = "Verification Failed"
+
+
+def retention_seconds(days: int) -> int:
+    """Mailgun's ``message_ttl`` for a retention in days."""
+    return days * 86400
+
+
+def smtp_host(region: str) -> str:
+    return SMTP_HOSTS[region]
+
+
+def match_recipient(recipient: str) -> str:
+    """The Mailgun route expression for one recipient."""
+    return f'match_recipient("{recipient}")'
+
+
+def recipient_of(expression: str) -> str:
+    """The recipient of a ``match_recipient("...")`` expression, '' for any other expression."""
+    prefix = 'match_recipient("'
+    return expression[len(prefix):-2] if expression.startswith(prefix) and expression.endswith('")') else ""

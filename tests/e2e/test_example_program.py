@@ -1,0 +1,73 @@
+"""programs/example: mailgun-setup used from code, through the real engine against the sandbox.
+
+The zone is created by the same program, so its id is unknown at the first preview; two
+domains (US with receiving, EU), a secret password from config, a generated one, a route.
+"""
+import json
+import os
+import shutil
+
+import pytest
+
+from mailgun_setup.engine import PulumiCli, offline_env
+
+from ..conftest import REPO
+from .harness import mailgun, served
+
+pytestmark = pytest.mark.engine
+
+PASSWORD = "support-pass-from-config"
+
+
+@pytest.fixture
+def example(tmp_path, sandbox_env):
+    root = tmp_path / "example"
+    shutil.copytree(REPO / "programs" / "example", root, ignore=shutil.ignore_patterns("__pycache__"))
+    env = offline_env(tmp_path / "state", tmp_path / "home", base={**os.environ, **sandbox_env})
+    return PulumiCli(root, env)
+
+
+def _hosted_zone_ids(name: str) -> list[str]:
+    import boto3
+    zones = boto3.client("route53").list_hosted_zones()["HostedZones"]
+    return [z["Id"].split("/")[-1] for z in zones if z["Name"].rstrip(".") == name]
+
+
+def test_example_program_preview_up_noop_destroy(example, sandbox, unique):
+    zone = f"{unique}-example.com"
+    example.run("stack", "init", "dev")
+    example.run("config", "set", "exampleZone", zone)
+    example.run("config", "set", "--secret", "supportPassword", PASSWORD)
+
+    sandbox.clear_request_logs()
+    preview = example.run("preview", "--diff")
+    assert sum(sandbox.write_calls().values()) == 0
+    for line in (f"TXT mg._domainkey.mail.{zone}", f"MX mail.{zone} mxa", f"TXT notify.{zone}"):
+        assert line in preview.stdout, line  # record lines named at preview, zone id still unknown
+
+    example.run("up", "--yes")
+    outputs = json.loads(example.run("stack", "output", "--json").stdout)
+    assert outputs["status"] == {"mail": ["Verified", "Verified"], "notify": "Verified"}
+    assert outputs["smtp"] == {"mail": "smtp.mailgun.org", "notify": "smtp.eu.mailgun.org"}
+    assert outputs["alertsPassword"] == "[secret]"
+    (zone_id,) = _hosted_zone_ids(zone)
+    assert outputs["zoneId"] == zone_id
+    assert {c["login"] for c in mailgun("us").list_credentials(f"mail.{zone}")} == {
+        f"support@mail.{zone}", f"alerts@mail.{zone}"}
+    assert [c["login"] for c in mailgun("eu").list_credentials(f"notify.{zone}")] == [f"noreply@notify.{zone}"]
+    (route,) = [r for r in mailgun("us").list_routes() if f"mail.{zone}" in r["expression"]]
+    assert route["actions"] == ['forward("https://helpdesk.example/messages/")', "stop()"]
+    dkim = mailgun("us").get_domain(f"mail.{zone}")["sending_dns_records"]
+    assert any(served(r["name"], "TXT") == (r["value"],) for r in dkim if "._domainkey." in r["name"])
+    assert mailgun("eu").get_domain(f"notify.{zone}")["domain"]["message_ttl"] == 86400
+    state = example.run("stack", "export").stdout
+    assert PASSWORD not in state and sandbox.env()["MAILGUN_API_KEY"] not in state
+
+    sandbox.clear_request_logs()
+    example.run("preview", "--expect-no-changes")
+    assert sum(sandbox.write_calls().values()) == 0
+
+    example.run("destroy", "--yes")
+    assert mailgun("us").get_domain(f"mail.{zone}") is None and mailgun("eu").get_domain(f"notify.{zone}") is None
+    assert not [r for r in mailgun("us").list_routes() if f"mail.{zone}" in r["expression"]]
+    assert _hosted_zone_ids(zone) == []
