@@ -1,4 +1,6 @@
 """The whole life of a stack, per DNS backend, through the real engine against the sandbox."""
+from dataclasses import dataclass
+
 import pytest
 
 from mailgun_setup.sandbox.mailgun.models import MailgunBackend
@@ -37,98 +39,127 @@ def _assert_dns_matches_mailgun(domain: str, region: str):
                                                 for r in body["receiving_dns_records"]))
 
 
+@dataclass
+class Stack:
+    """What every phase of the lifecycle works on."""
+    backend: str
+    project: object
+    sandbox: object
+    zone: str
+    zone_id: str
+    domain: str
+    foreign: set
+    generated: str = ""
+
+
+def up_from_empty(s: Stack):
+    """Records written, verified; senders and the route created; secrets only encrypted in state."""
+    up = s.project.up("dev")
+    assert "created" in up.stdout
+    _assert_dns_matches_mailgun(s.domain, "us")
+    assert SITE_VERIFICATION in served(s.domain, "TXT")
+    out = s.project.outputs("dev", show_secrets=True)
+    summary = out["domains"][s.domain]
+    assert (summary["senderStatus"], summary["receiverStatus"]) == ("Verified", "Verified")
+    assert summary["dnsProvider"] == s.backend and summary["zone"] == s.zone
+    s.generated = out["senderPasswords"][f"hr@{s.domain}"]
+    assert s.generated == _password_of(s.sandbox, s.domain, f"hr@{s.domain}")
+    assert out["senderPasswords"][f"support@{s.domain}"] == "first-pass-1"
+    (route,) = [r for r in mailgun("us").list_routes() if s.domain in r["expression"]]
+    assert route["expression"] == f'match_recipient("support@{s.domain}")'
+    state = s.project.pulumi("stack", "export", "--stack", "dev").stdout
+    assert "first-pass-1" not in state and s.generated not in state
+
+
+def noop_preview_writes_nothing(s: Stack):
+    s.sandbox.clear_request_logs()
+    s.project.pulumi("preview", "--expect-no-changes", "--stack", "dev")
+    assert sum(s.sandbox.write_calls().values()) == 0
+
+
+def password_and_retention_update_in_place(s: Stack):
+    s.project.set_secret("dev", "domains[0].senders[0].password", "second-pass-2")
+    up = s.project.up("dev")
+    assert "1 updated" in up.stdout and "replace" not in up.stdout
+    assert _password_of(s.sandbox, s.domain, f"support@{s.domain}") == "second-pass-2"
+    assert s.project.outputs("dev", show_secrets=True)["senderPasswords"][f"hr@{s.domain}"] == s.generated
+    s.project.pulumi("config", "set", "--path", "mailgun-setup:domains[0].retentionDays", "7", "--stack", "dev")
+    up = s.project.up("dev")
+    assert "updated" in up.stdout and "replaced" not in up.stdout
+    assert mailgun("us").get_domain(s.domain)["domain"]["message_ttl"] == 7 * 86400
+
+
+def region_change_replaces_and_preview_says_why(s: Stack):
+    s.project.pulumi("config", "set", "--path", "mailgun-setup:domains[0].region", "eu", "--stack", "dev")
+    preview = s.project.pulumi("preview", "--stack", "dev")
+    assert "replace" in preview.stdout and "cannot be changed; a new subdomain is created" in preview.stdout
+    s.project.up("dev")
+    assert mailgun("us").get_domain(s.domain) is None and mailgun("eu").get_domain(s.domain) is not None
+    _assert_dns_matches_mailgun(s.domain, "eu")
+    assert not [r for r in mailgun("us").list_routes() if s.domain in r["expression"]]
+    assert [r for r in mailgun("eu").list_routes() if s.domain in r["expression"]]
+    assert s.project.outputs("dev")["domains"][s.domain]["senderStatus"] == "Verified"
+
+
+def out_of_band_deletions_repaired(s: Stack):
+    eu = mailgun("eu")
+    eu.delete_credential(s.domain, f"hr@{s.domain}")
+    eu.delete_route([r for r in eu.list_routes() if s.domain in r["expression"]][0]["id"])
+    dkim = next(r for r in eu.get_domain(s.domain)["sending_dns_records"] if "._domainkey." in r["name"])
+    _remove_from_zone(s.backend, s.zone_id, dkim["name"])
+    assert served(dkim["name"], "TXT") == ()
+    s.project.pulumi("refresh", "--yes", "--stack", "dev")
+    s.project.up("dev")
+    assert f"hr@{s.domain}" in {c["login"] for c in eu.list_credentials(s.domain)}
+    assert [r for r in eu.list_routes() if s.domain in r["expression"]]
+    assert served(dkim["name"], "TXT") == (dkim["value"],)
+    s.project.pulumi("preview", "--expect-no-changes", "--stack", "dev")
+
+
+def hand_made_domain_imported_then_completed(s: Stack):
+    legacy = f"news.{s.zone}"
+    mailgun("us").create_domain(legacy, 1024, 86400, dkim_selector="mg")
+    for key, value in (("name", legacy), ("retentionDays", "1")):
+        s.project.pulumi("config", "set", "--path", f"mailgun-setup:domains[1].{key}", value, "--stack", "dev")
+    imported = s.project.mailgun_setup("import", legacy, "--stack", "dev")
+    assert imported.returncode == 0, imported.stderr
+    assert "2 imported" in imported.stdout  # the MailgunDomain component and its mailgun:Domain
+    assert any(u.endswith(f"dynamic/mailgun:Domain::{legacy}") for u in s.project.urns("dev"))
+    s.project.pulumi("refresh", "--yes", "--stack", "dev")  # read() works on the imported state
+    s.sandbox.clear_request_logs()
+    s.project.up("dev")
+    assert not [r for r in s.sandbox.request_log("mailgun-us") if r.method == "POST" and r.path == "/v4/domains"]
+    assert s.project.outputs("dev")["domains"][legacy]["senderStatus"] == "Verified"
+    assert s.project.outputs("dev")["domains"][legacy]["adopted"] is True
+    s.project.pulumi("preview", "--expect-no-changes", "--stack", "dev")
+
+
+def destroy_leaves_only_foreign_records(s: Stack):
+    s.project.pulumi("destroy", "--yes", "--stack", "dev")
+    assert mailgun("us").get_domain(f"news.{s.zone}") is None
+    assert mailgun("eu").get_domain(s.domain) is None
+    assert not [r for r in mailgun("eu").list_routes() if s.domain in r["expression"]]
+    assert zone_records(s.backend, s.zone_id) == s.foreign
+
+
+PHASES = (up_from_empty, noop_preview_writes_nothing, password_and_retention_update_in_place,
+          region_change_replaces_and_preview_says_why, out_of_band_deletions_repaired,
+          hand_made_domain_imported_then_completed, destroy_leaves_only_foreign_records)
+
+
 @pytest.mark.parametrize("backend", ["route53", "cloudflare"])
 def test_full_lifecycle(backend, tmp_path, sandbox_env, sandbox, unique):
+    """One stack through every phase in order; a failure names its phase (the function above)."""
     zone = f"{unique}-{backend}.com"
     domain = f"mail.{zone}"
     zone_id = new_zone(sandbox_env, backend, zone)
     add_foreign(backend, zone_id, domain, "TXT", [FOREIGN_SPF, SITE_VERIFICATION])
-    foreign = zone_records(backend, zone_id)
     project = make_project(tmp_path, sandbox_env)
     project.init("dev", _config(domain, backend))
     project.set_secret("dev", "domains[0].senders[0].password", "first-pass-1")
-
-    # Up from empty: records written, verified; senders and the route created.
-    up = project.up("dev")
-    assert "created" in up.stdout
-    _assert_dns_matches_mailgun(domain, "us")
-    assert SITE_VERIFICATION in served(domain, "TXT")
-    out = project.outputs("dev", show_secrets=True)
-    summary = out["domains"][domain]
-    assert (summary["senderStatus"], summary["receiverStatus"]) == ("Verified", "Verified")
-    assert summary["dnsProvider"] == backend and summary["zone"] == zone
-    generated = out["senderPasswords"][f"hr@{domain}"]
-    assert generated == _password_of(sandbox, domain, f"hr@{domain}")
-    assert out["senderPasswords"][f"support@{domain}"] == "first-pass-1"
-    (route,) = [r for r in mailgun("us").list_routes() if domain in r["expression"]]
-    assert route["expression"] == f'match_recipient("support@{domain}")'
-    state = project.pulumi("stack", "export", "--stack", "dev").stdout
-    assert "first-pass-1" not in state and generated not in state  # secrets only encrypted in state
-
-    # A no-op preview writes nothing anywhere.
-    sandbox.clear_request_logs()
-    project.pulumi("preview", "--expect-no-changes", "--stack", "dev")
-    assert sum(sandbox.write_calls().values()) == 0
-
-    # Password change and retention change: in-place updates.
-    project.set_secret("dev", "domains[0].senders[0].password", "second-pass-2")
-    up = project.up("dev")
-    assert "1 updated" in up.stdout and "replace" not in up.stdout
-    assert _password_of(sandbox, domain, f"support@{domain}") == "second-pass-2"
-    assert project.outputs("dev", show_secrets=True)["senderPasswords"][f"hr@{domain}"] == generated
-    project.pulumi("config", "set", "--path", "mailgun-setup:domains[0].retentionDays", "7", "--stack", "dev")
-    up = project.up("dev")
-    assert "updated" in up.stdout and "replaced" not in up.stdout
-    assert mailgun("us").get_domain(domain)["domain"]["message_ttl"] == 7 * 86400
-
-    # Region change: a replacement, and preview says why.
-    project.pulumi("config", "set", "--path", "mailgun-setup:domains[0].region", "eu", "--stack", "dev")
-    preview = project.pulumi("preview", "--stack", "dev")
-    assert "replace" in preview.stdout and "cannot be changed; a new subdomain is created" in preview.stdout
-    project.up("dev")
-    assert mailgun("us").get_domain(domain) is None and mailgun("eu").get_domain(domain) is not None
-    _assert_dns_matches_mailgun(domain, "eu")
-    assert not [r for r in mailgun("us").list_routes() if domain in r["expression"]]
-    assert [r for r in mailgun("eu").list_routes() if domain in r["expression"]]
-    assert project.outputs("dev")["domains"][domain]["senderStatus"] == "Verified"
-
-    # Out-of-band deletions: refresh notices, up repairs.
-    eu = mailgun("eu")
-    eu.delete_credential(domain, f"hr@{domain}")
-    eu.delete_route([r for r in eu.list_routes() if domain in r["expression"]][0]["id"])
-    dkim = next(r for r in eu.get_domain(domain)["sending_dns_records"] if "._domainkey." in r["name"])
-    _remove_from_zone(backend, zone_id, dkim["name"])
-    assert served(dkim["name"], "TXT") == ()
-    project.pulumi("refresh", "--yes", "--stack", "dev")
-    project.up("dev")
-    assert f"hr@{domain}" in {c["login"] for c in eu.list_credentials(domain)}
-    assert [r for r in eu.list_routes() if domain in r["expression"]]
-    assert served(dkim["name"], "TXT") == (dkim["value"],)
-    project.pulumi("preview", "--expect-no-changes", "--stack", "dev")
-
-    # Import: a domain somebody made by hand in Mailgun is declared, imported, then completed by `up`.
-    legacy = f"news.{zone}"
-    mailgun("us").create_domain(legacy, 1024, 86400, dkim_selector="mg")
-    for key, value in (("name", legacy), ("retentionDays", "1")):
-        project.pulumi("config", "set", "--path", f"mailgun-setup:domains[1].{key}", value, "--stack", "dev")
-    imported = project.mailgun_setup("import", legacy, "--stack", "dev")
-    assert imported.returncode == 0, imported.stderr
-    assert "2 imported" in imported.stdout  # the MailgunDomain component and its mailgun:Domain
-    assert any(u.endswith(f"dynamic/mailgun:Domain::{legacy}") for u in project.urns("dev"))
-    project.pulumi("refresh", "--yes", "--stack", "dev")  # read() works on the imported state
-    sandbox.clear_request_logs()
-    up = project.up("dev")
-    assert not [r for r in sandbox.request_log("mailgun-us") if r.method == "POST" and r.path == "/v4/domains"]
-    assert project.outputs("dev")["domains"][legacy]["senderStatus"] == "Verified"
-    assert project.outputs("dev")["domains"][legacy]["adopted"] is True
-    project.pulumi("preview", "--expect-no-changes", "--stack", "dev")
-
-    # Destroy: nothing of ours left, every foreign record exactly as it was.
-    project.pulumi("destroy", "--yes", "--stack", "dev")
-    assert mailgun("us").get_domain(legacy) is None
-    assert mailgun("eu").get_domain(domain) is None
-    assert not [r for r in eu.list_routes() if domain in r["expression"]]
-    assert zone_records(backend, zone_id) == foreign
+    stack = Stack(backend, project, sandbox, zone, zone_id, domain, zone_records(backend, zone_id))
+    for phase in PHASES:
+        phase(stack)
 
 
 def _remove_from_zone(backend, zone_id, name):
