@@ -30,6 +30,7 @@ class _Existing:
     value: str
     ours: bool
     ttl: int
+    proxied: bool = False
 
 
 def _bare(name: str) -> str:
@@ -100,8 +101,8 @@ class CloudflareDns:
     def _existing(self, zone: Zone, name: str, rtype: str) -> list[_Existing]:
         try:
             records = self.client.dns.records.list(zone_id=zone.id, name={"exact": _bare(name)}, type=rtype)
-            return [_Existing(r.id, _value_of(r), r.comment == OWNER_COMMENT, 300 if r.ttl == 1 else int(r.ttl))
-                    for r in records]
+            return [_Existing(r.id, _value_of(r), r.comment == OWNER_COMMENT, 300 if r.ttl == 1 else int(r.ttl),
+                              bool(r.proxied)) for r in records]
         except cloudflare.APIStatusError as exc:
             raise _api_error(f"list {rtype} records at {name}", exc) from None
 
@@ -110,7 +111,7 @@ class CloudflareDns:
         if not existing:
             return None
         return RecordSet(existing[0].ttl, tuple(e.value for e in existing), tuple(e.id for e in existing),
-                         tuple(e.ours for e in existing))
+                         tuple(e.ours for e in existing), tuple(e.proxied for e in existing))
 
     def _body(self, zone: Zone, name: str, rtype: str, ttl: int, value: str) -> dict:
         full = _bare(name)
@@ -133,7 +134,8 @@ class CloudflareDns:
             ids = dict(zip(before.values, before.wire))
             owned = dict(zip(before.values, before.owned))
             posts += [self._body(zone, change.name, change.rtype, change.ttl, v) for v in change.add]
-            patches += [{"id": ids[old], "content": new} for old, new in change.replace if new is not None]
+            patches += [{"id": ids[old], "content": new, "proxied": False}
+                        for old, new in change.replace if new is not None]
             deletes += [{"id": ids[v]} for v in change.remove if owned.get(v)]
         if posts or patches or deletes:
             names = ", ".join(sorted({c.name for c in changes}))

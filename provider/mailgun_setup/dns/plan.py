@@ -68,8 +68,8 @@ def covers(present: str, ours: str, rtype: str) -> bool:
 
 
 def present_values(before: Optional[RecordSet], ours: list[str], rtype: str) -> list[str]:
-    """Those of our values the record set already serves."""
-    values = before.values if before else ()
+    """Those of our values the record set already serves (a proxied record serves nothing)."""
+    values = before.served() if before else ()
     return [v for v in ours if any(covers(p, v, rtype) for p in values)]
 
 
@@ -97,6 +97,9 @@ def publish(name: str, rtype: str, ttl: int, before: Optional[RecordSet], ours: 
     add, replace = [], []
     for value in ours:
         if value in done:
+            continue
+        if before is not None and value in before.values:  # there, but proxied: written again unproxied
+            replace.append((value, value))
             continue
         foreign_spf = _merge_target(before, value, rtype)
         if foreign_spf is not None:

@@ -20,6 +20,14 @@ class RecordSet:
     wire: tuple[str, ...] = ()
     # Cloudflare only: which values sit in records carrying our ownership comment.
     owned: tuple[bool, ...] = ()
+    # Cloudflare only: which values sit in proxied records (DNS then answers with Cloudflare's
+    # addresses instead of the value, so a proxied tracking CNAME never verifies).
+    proxied: tuple[bool, ...] = ()
+
+    def served(self) -> tuple[str, ...]:
+        """The values DNS really answers with: not those hidden behind Cloudflare's proxy."""
+        flags = self.proxied or (False,) * len(self.values)
+        return tuple(v for v, hidden in zip(self.values, flags) if not hidden)
 
 
 def normalise_value(rtype: str, value: str) -> str:

@@ -73,6 +73,10 @@ class Route53Source:
                     yield served
 
 
+# What a proxied Cloudflare record resolves to: edge addresses (documentation range here).
+PROXY_ADDRESSES = ("192.0.2.10", "192.0.2.11")
+
+
 class CloudflareSource:
     def __init__(self, backend: CloudflareBackend):
         self.backend = backend
@@ -86,6 +90,9 @@ class CloudflareSource:
             served.records.extend(ServedRecord(zone.name, "NS", 86400, f"{ns}.") for ns in zone.name_servers)
             for record in list(zone.records.values()):
                 ttl = DEFAULT_TTL if record.ttl == 1 else record.ttl
+                if record.proxied:  # Cloudflare answers with its own edge addresses, never the CNAME
+                    served.records.extend(ServedRecord(record.name, "A", ttl, ip) for ip in PROXY_ADDRESSES)
+                    continue
                 value = record.content
                 if record.type == "MX":
                     value = f"{record.priority} {record.content}."

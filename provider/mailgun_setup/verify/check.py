@@ -56,6 +56,12 @@ def check_record(lookup: DnsLookup, record: dict, zone: Optional[str] = None) ->
         return Finding(record, False, answer.values, cause)
     if answer.status == "error":
         return Finding(record, False, (), f"DNS did not answer ({answer.detail})")
+    if record["type"] == "CNAME":
+        addresses = lookup.query(record["name"], "A")
+        if addresses.status == "ok":
+            return Finding(record, False, addresses.values,
+                           "answers with addresses instead of a CNAME: the record is proxied (Cloudflare's orange "
+                           "cloud); set it to DNS only, or run `pulumi up` to write it unproxied again")
     if zone:
         doubled = f"{record['name']}.{zone}"
         if lookup.query(doubled, record["type"]).status == "ok":
