@@ -29,7 +29,8 @@ alerts = mg.SenderIdentity("alerts", domain=mail, username=f"alerts@mail.{zone_n
 mg.ReceiverRoute("support", sender=support, actions=['forward("https://helpdesk.example/messages/")', "stop()"],
                  description="Forward support emails to helpdesk")
 
-notify = mg.MailgunDomain("notify", name=f"notify.{zone_name}", region="eu", retention_days=1,
+notify = mg.MailgunDomain("notify", name=f"notify.{zone_name}", region="eu", retention_days=1, tracking=True,
+                          dmarc=mg.Dmarc(policy="quarantine", rua=f"mailto:dmarc@{zone_name}"),
                           dns="route53", zone=zone.zone_id, verify_timeout=300)
 noreply = mg.SenderIdentity("noreply", domain=notify, username=f"noreply@notify.{zone_name}")
 
@@ -39,4 +40,6 @@ pulumi.export("status", {"mail": pulumi.Output.all(mail.sender_status, mail.rece
                          "notify": notify.sender_status})
 pulumi.export("logins", [support.login, alerts.login, noreply.login])
 pulumi.export("alertsPassword", alerts.password)
+pulumi.export("tracking", notify.tracking_domain)
+pulumi.export("dmarc", notify.dmarc_status)
 pulumi.export("dkim", mail.sender_records.apply(lambda rs: [r["name"] for r in rs if r["purpose"] == "DKIM"]))

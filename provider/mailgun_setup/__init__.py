@@ -13,6 +13,7 @@ both ``--secret``) or the usual environment (``MAILGUN_API_KEY``, AWS's chain,
 ``CLOUDFLARE_API_TOKEN``). Misuse raises :class:`UsageError` while the program runs, so
 ``pulumi preview`` fails before anything is written.
 """
+from .dmarc import Dmarc
 from .errors import ConfigError, MailgunSetupError, UsageError, VerificationError
 from .mailgun.facts import FAILED, IN_PROGRESS, UNVERIFIED, VERIFIED
 from .resources.mailgun_domain import MailgunDomain
@@ -22,7 +23,7 @@ from .resources.sender import SenderIdentity
 __version__ = "0.2.0"
 
 __all__ = [
-    "MailgunDomain", "SenderIdentity", "ReceiverRoute",
+    "MailgunDomain", "SenderIdentity", "ReceiverRoute", "Dmarc",
     "MailgunSetupError", "ConfigError", "UsageError", "VerificationError",
     "UNVERIFIED", "IN_PROGRESS", "VERIFIED", "FAILED",
 ]

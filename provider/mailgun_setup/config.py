@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from . import rules
+from .dmarc import Dmarc
 from .dns.backend import DNS_MODES, DEFAULT_DNS
 from .errors import ConfigError
 from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
@@ -27,7 +28,7 @@ from .rules import Problem
 from .verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
 
 DOMAIN_KEYS = ("name", "region", "dkimKeyLength", "dkimSelector", "retentionDays", "receiving",
-               "tracking", "dns", "zone", "senders", "routes")
+               "tracking", "dns", "zone", "dmarc", "senders", "routes")
 SENDER_KEYS = ("username", "password")
 ROUTE_KEYS = ("recipient", "action", "description", "priority")
 
@@ -64,6 +65,7 @@ class DomainSpec:
     tracking: bool = False
     dns: str = DEFAULT_DNS  # effective mode: the domain's override, else the stack's
     zone: Optional[str] = None
+    dmarc: Optional[Dmarc] = None
     senders: tuple[SenderSpec, ...] = ()
     routes: tuple[RouteSpec, ...] = ()
 
@@ -119,12 +121,13 @@ def _domain(entry: Any, path: str, stack_dns: Optional[str], problems: list[Prob
     tracking = rules.boolean(rules.get(entry, "tracking", False), f"{path}.tracking", problems)
     dns = rules.choice(entry["dns"], f"{path}.dns", problems, DNS_MODES) if entry.get("dns") is not None else stack_dns
     zone = rules.zone(entry.get("zone"), f"{path}.zone", name, dns, problems)
+    dmarc = Dmarc.from_config(entry["dmarc"], f"{path}.dmarc", problems) if entry.get("dmarc") is not None else None
     senders, usernames = _senders(entry.get("senders"), f"{path}.senders", name, problems)
     routes = _routes(entry.get("routes"), f"{path}.routes", usernames, problems)
     if isinstance(entry.get("routes"), (list, tuple)) and entry["routes"] and receiving is False:
         problems.append(Problem(f"{path}.routes", "routes need receiving: true on the domain"))
     return DomainSpec(name=name, region=region, dkim_key_length=key_length, dkim_selector=selector,
-                      retention_days=retention, receiving=receiving, tracking=tracking, dns=dns, zone=zone,
+                      retention_days=retention, receiving=receiving, tracking=tracking, dns=dns, zone=zone, dmarc=dmarc,
                       senders=tuple(senders), routes=tuple(routes))
 
 

@@ -48,8 +48,7 @@ def _bind_data(record: dict) -> str:
 
 def _records(info: dict) -> list[dict]:
     records = [*(info.get("senderRecords") or []), *(info.get("receiverRecords") or [])]
-    if info.get("ownershipRecord"):
-        records.append(info["ownershipRecord"])
+    records += [info[key] for key in ("dmarcRecord", "ownershipRecord") if info.get(key)]
     return records
 
 

@@ -51,7 +51,7 @@ def declare(spec: DomainSpec, verify_timeout: int) -> tuple[MailgunDomain, dict[
     domain = MailgunDomain(spec.name, name=spec.name, region=spec.region, dkim_key_length=spec.dkim_key_length,
                            dkim_selector=spec.dkim_selector, retention_days=spec.retention_days,
                            receiving=spec.receiving, tracking=spec.tracking, dns=spec.dns, zone=spec.zone,
-                           verify_timeout=verify_timeout)
+                           verify_timeout=verify_timeout, dmarc=spec.dmarc)
     senders = {s.username: SenderIdentity(s.username, domain=domain, username=s.username, password=s.password)
                for s in spec.senders}
     for route in spec.routes:
@@ -64,7 +64,7 @@ def summary(spec: DomainSpec, domain: MailgunDomain, stack: str) -> pulumi.Outpu
     """The ``domains`` stack output entry of one domain (what `mailgun-setup handoff` renders)."""
     def build(values: list) -> dict:
         (sender_records, receiver_records, sender_status, receiver_status, provider, zone, adopted, smtp_host,
-         ownership) = values
+         ownership, tracking_domain, dmarc_status) = values
         if sender_status == VERIFIED and receiver_status in (None, VERIFIED):
             steps = f"Ready: send through {smtp_host} with the sender logins (passwords: senderPasswords)."
         elif provider == "manual":
@@ -75,11 +75,13 @@ def summary(spec: DomainSpec, domain: MailgunDomain, stack: str) -> pulumi.Outpu
         return {"region": spec.region, "dnsProvider": provider, "zone": zone, "smtpHost": smtp_host,
                 "senderStatus": sender_status, "receiverStatus": receiver_status,
                 "senderRecords": sender_records, "receiverRecords": receiver_records,
-                "ownershipRecord": ownership, "adopted": bool(adopted),
+                "ownershipRecord": ownership, "adopted": bool(adopted), "dmarcRecord": domain.dmarc_record,
+                "dmarcStatus": dmarc_status, "trackingDomain": tracking_domain,
                 "senders": [s.username for s in spec.senders], "nextSteps": steps}
     return pulumi.Output.all(domain.sender_records, domain.receiver_records, domain.sender_status,
                              domain.receiver_status, domain.dns_provider, domain.zone, domain.adopted,
-                             domain.smtp_host, domain.ownership_record).apply(build)
+                             domain.smtp_host, domain.ownership_record, domain.tracking_domain,
+                             domain.dmarc_status).apply(build)
 
 
 def main() -> None:

@@ -48,3 +48,14 @@ def test_withdraw_keeps_values_that_were_there_before_us():
     change = plan.withdraw("mail.x.com", "MX", before, ["10 mxa.mailgun.org", "10 mxb.mailgun.org"],
                            keep=("10 mxa.mailgun.org",))
     assert change.after == ["10 mxa.mailgun.org"]
+
+
+def test_a_foreign_dmarc_policy_is_kept_in_place_of_ours():
+    ours = "v=DMARC1; p=none; rua=mailto:d@x.com"
+    theirs = "v=DMARC1; p=reject"
+    before = RecordSet(300, (theirs, "other-txt=1"))
+    assert plan.publish("_dmarc.mail.x.com", "TXT", 300, before, [ours]) is None  # never a second DMARC
+    assert plan.preexisting(before, [ours], "TXT") == [theirs]  # reported, and kept on destroy
+    assert plan.withdraw("_dmarc.mail.x.com", "TXT", before, [ours], keep=(theirs,)) is None
+    change = plan.publish("_dmarc.mail.x.com", "TXT", 300, RecordSet(300, ("other-txt=1",)), [ours])
+    assert change.add == (ours,)

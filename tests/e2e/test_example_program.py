@@ -60,6 +60,10 @@ def test_example_program_preview_up_noop_destroy(example, sandbox, unique):
     dkim = mailgun("us").get_domain(f"mail.{zone}")["sending_dns_records"]
     assert any(served(r["name"], "TXT") == (r["value"],) for r in dkim if "._domainkey." in r["name"])
     assert mailgun("eu").get_domain(f"notify.{zone}")["domain"]["message_ttl"] == 86400
+    assert served(f"email.notify.{zone}", "CNAME") == ("eu.mailgun.org",)  # EU tracking host
+    assert outputs["tracking"] == f"email.notify.{zone}" and mailgun("eu").get_domain(outputs["tracking"])
+    assert outputs["dmarc"] == "served"
+    assert served(f"_dmarc.notify.{zone}", "TXT") == (f"v=DMARC1; p=quarantine; rua=mailto:dmarc@{zone}",)
     state = example.run("stack", "export").stdout
     assert PASSWORD not in state and sandbox.env()["MAILGUN_API_KEY"] not in state
 
@@ -69,5 +73,6 @@ def test_example_program_preview_up_noop_destroy(example, sandbox, unique):
 
     example.run("destroy", "--yes")
     assert mailgun("us").get_domain(f"mail.{zone}") is None and mailgun("eu").get_domain(f"notify.{zone}") is None
+    assert mailgun("eu").get_domain(f"email.notify.{zone}") is None  # the defensive domain too
     assert not [r for r in mailgun("us").list_routes() if f"mail.{zone}" in r["expression"]]
     assert _hosted_zone_ids(zone) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from ..dmarc import is_dmarc
 from ..errors import RecordConflictError
 from . import spf
 from .types import RecordSet
@@ -61,9 +62,12 @@ def sync(name: str, rtype: str, ttl: int, before: Optional[RecordSet], old_ours:
 
 
 def covers(present: str, ours: str, rtype: str) -> bool:
-    """Whether a value found in the zone already serves as our value."""
+    """Whether a value found in the zone already serves as our value. A DMARC record that is there
+    already counts as ours: one name holds one DMARC policy, and a foreign one is never replaced."""
     if rtype == "TXT" and spf.is_spf(ours):
         return spf.contains(present, ours)
+    if rtype == "TXT" and is_dmarc(ours):
+        return is_dmarc(present)
     return present == ours
 
 
@@ -82,9 +86,12 @@ def _merge_target(before: Optional[RecordSet], value: str, rtype: str) -> Option
 
 def preexisting(before: Optional[RecordSet], ours: list[str], rtype: str) -> list[str]:
     """Values that were there before us and must still be there after we withdraw: those of ours
-    already served, and a foreign SPF record we are about to merge into (restored as it was)."""
+    already served, a foreign SPF record we are about to merge into (restored as it was), and a
+    foreign DMARC record that stands in for ours."""
     done = present_values(before, ours, rtype)
     targets = [_merge_target(before, v, rtype) for v in ours if v not in done]
+    foreign_dmarc = [v for v in (before.values if before else ()) if rtype == "TXT" and is_dmarc(v) and v not in ours]
+    done = [v for v in done if not (foreign_dmarc and is_dmarc(v))] + foreign_dmarc  # kept in our place
     return done + [t for t in dict.fromkeys(targets) if t is not None]
 
 

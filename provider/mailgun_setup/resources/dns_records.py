@@ -16,6 +16,7 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, 
 
 from .. import records
 from ..cache import ListCache
+from ..dmarc import is_dmarc
 from ..dns import publish
 from ..dns.names import in_zone, zone_id_backend
 from ..dns.backend import DNS_BACKENDS, DnsBackend, backends_with_credentials, open_backend
@@ -31,6 +32,15 @@ def _wanted(props: dict) -> dict:
     if props.get("claim"):
         grouped[(claim_name(props["domain"]), "TXT")] = [props["claim"]]
     return grouped
+
+
+def _report_foreign_dmarc(wanted: dict, found: dict) -> None:
+    """A DMARC policy somebody else published is kept instead of ours (one per name): say so."""
+    for (name, rtype), ours in wanted.items():
+        theirs = [v for v in found.get((name, rtype)) or [] if is_dmarc(v) and v not in ours]
+        if rtype == "TXT" and theirs and any(is_dmarc(v) for v in ours):
+            pulumi.log.warn(f"{name}: a DMARC policy that is not ours is already published ({theirs[0]!r}); it is "
+                            f"kept as it is, and ours ({ours[0]!r}) is not written")
 
 
 def _keys(grouped: dict) -> dict:
@@ -99,6 +109,7 @@ class DomainRecordsProvider(BaseProvider):
     def create(self, props: dict) -> CreateResult:
         wanted = _wanted(props)
         already = publish.publish(self.backend(props["provider"]), self._zone_of(props), wanted)
+        _report_foreign_dmarc(wanted, already)
         keep = self._before_us(props, already)
         return CreateResult(f"{props['zone_id']}/{props['domain']}", {**props, "keep": _keys(keep)})
 

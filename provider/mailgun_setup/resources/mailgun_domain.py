@@ -19,6 +19,7 @@ import pulumi
 from pulumi.runtime.config import get_config
 
 from .. import rules
+from ..dmarc import Dmarc
 from ..dns.backend import DEFAULT_DNS, DNS_MODES, resolve_mode
 from ..dns.names import zone_id_backend
 from ..errors import UsageError
@@ -32,6 +33,7 @@ from .common import CONFIG_NAMESPACE
 from .dns_records import DomainRecords, DomainRecordsInputs
 from .domain import Domain, DomainInputs
 from .record import Record, RecordInputs
+from .tracking import Tracking, TrackingInputs
 from .verification import Verification, VerificationInputs
 
 COMPONENT_TYPE = "mailgun-setup:index:MailgunDomain"
@@ -67,9 +69,14 @@ def _plain(value: Any, path: str, problems: list[Problem]) -> Any:
 
 
 def _validate(resource_name: str, name: Any, region: Any, dkim_key_length: Any, dkim_selector: Any,
-              retention_days: Any, receiving: Any, tracking: Any, dns: Any, verify_timeout: Any) -> None:
+              retention_days: Any, receiving: Any, tracking: Any, dns: Any, verify_timeout: Any, dmarc: Any) -> None:
     """Every rule the plain arguments break, raised at once (Output arguments are checked at apply)."""
     found: list[Problem] = []
+    if dmarc is not None:
+        if isinstance(dmarc, Dmarc):
+            found += [p.under("dmarc") for p in dmarc.problems()]
+        else:
+            found.append(Problem("dmarc", f"must be a mailgun_setup.Dmarc, got {type(dmarc).__name__}"))
     if not isinstance(_plain(name, "name", found), pulumi.Output) and not found:
         rules.domain_name(name, "name", found)
     if _plain(dkim_selector, "dkim_selector", found) is not None:
@@ -104,6 +111,12 @@ class MailgunDomain(pulumi.ComponentResource):
     :param zone: the zone to write into, by name or id (an Output of a zone resource works);
         default: the longest public zone that holds ``name``.
     :param verify_timeout: seconds ``pulumi up`` waits for verification before failing.
+    :param dmarc: a :class:`Dmarc` policy to publish at ``_dmarc.<name>`` with the other records
+        (a DMARC record already there is kept and reported, never replaced).
+
+    With ``tracking=True`` open and click tracking are turned on, and ``email.<name>`` is also
+    registered as a second Mailgun domain with no DNS of its own (``tracking_domain``), so no
+    other account can claim the host the tracking CNAME points at Mailgun.
     """
 
     sender_records: pulumi.Output[list]
@@ -114,16 +127,18 @@ class MailgunDomain(pulumi.ComponentResource):
     dns_provider: pulumi.Output[str]
     zone: pulumi.Output[Optional[str]]
     adopted: pulumi.Output[bool]
+    tracking_domain: pulumi.Output[Optional[str]]
+    dmarc_status: pulumi.Output[Optional[str]]
 
     def __init__(self, resource_name: str, *, name: str, region: pulumi.Input[str] = DEFAULT_REGION,
                  dkim_key_length: pulumi.Input[int] = DEFAULT_DKIM_KEY_LENGTH,
                  dkim_selector: str = DEFAULT_DKIM_SELECTOR, retention_days: pulumi.Input[Optional[int]] = None,
                  receiving: bool = False, tracking: bool = False, dns: str = DEFAULT_DNS,
                  zone: pulumi.Input[Optional[str]] = None,
-                 verify_timeout: pulumi.Input[int] = DEFAULT_VERIFY_TIMEOUT,
+                 verify_timeout: pulumi.Input[int] = DEFAULT_VERIFY_TIMEOUT, dmarc: Optional[Dmarc] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         _validate(resource_name, name, region, dkim_key_length, dkim_selector, retention_days, receiving, tracking,
-                  dns, verify_timeout)
+                  dns, verify_timeout, dmarc)
         super().__init__(COMPONENT_TYPE, resource_name, None, opts)
         self.name: str = rules.domain_name(name, "name", [])
         self.dkim_selector: str = dkim_selector.strip().lower()
@@ -142,6 +157,13 @@ class MailgunDomain(pulumi.ComponentResource):
         self.sender_records, self.receiver_records = self.domain.sender_records, self.domain.receiver_records
         self.adopted = self.domain.adopted
         self.smtp_host = self.region.apply(lambda r: SMTP_HOSTS[r])
+        self.dmarc_record: Optional[dict] = dmarc.record(self.name) if dmarc else None
+        self.tracking_domain = pulumi.Output.from_input(None)
+        if tracking:
+            self.tracking_resource = Tracking(f"{resource_name} tracking", TrackingInputs(
+                domain=self.name, region=region, owner=self.owner), opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=[self.domain]))
+            self.tracking_domain = self.tracking_resource.defensive_domain
         # The program runs to its end before any apply callback: by then every sender and route
         # of this domain has registered itself, so the claim names them all.
         self.claim = pulumi.Output.from_input(self.owner).apply(
@@ -154,7 +176,9 @@ class MailgunDomain(pulumi.ComponentResource):
             self.zone = pulumi.Output.from_input(named)  # a zone id means nothing on the sheet
             self.nameservers: pulumi.Input[list] = []
         else:
-            records = pulumi.Output.all(self.sender_records, self.receiver_records).apply(lambda b: (b[0] or []) + (b[1] or []))
+            extra = [self.dmarc_record] if self.dmarc_record else []
+            records = pulumi.Output.all(self.sender_records, self.receiver_records).apply(
+                lambda b: (b[0] or []) + (b[1] or []) + extra)
             dns_records = DomainRecords(f"{resource_name} records", DomainRecordsInputs(
                 domain=self.name, dns=self.mode, records=records, claim=self.claim, owner=self.owner, zone=zone),
                 opts=child)
@@ -171,6 +195,15 @@ class MailgunDomain(pulumi.ComponentResource):
                 domain=self.name, purpose=shape["purpose"], type=shape["type"], name=shape["name"],
                 value=source.apply(lambda found, s=shape: _value_of(s, found)), priority=shape.get("priority"),
                 mode=self.record_mode, nameservers=self.nameservers, zone=self.zone), opts=after_writes))
+
+        self.dmarc_status = pulumi.Output.from_input(None)
+        if self.dmarc_record:
+            dmarc_line = Record(f"TXT {self.dmarc_record['name']}", RecordInputs(
+                domain=self.name, purpose="DMARC", type="TXT", name=self.dmarc_record["name"],
+                value=self.dmarc_record["value"], mode=self.record_mode, nameservers=self.nameservers,
+                zone=self.zone), opts=after_writes)
+            lines.append(dmarc_line)
+            self.dmarc_status = dmarc_line.status
 
         checked = pulumi.ResourceOptions(parent=self, depends_on=writes + lines)
         common = dict(domain=self.name, region=self.region, mode=self.record_mode, timeout=verify_timeout,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from ..dmarc import is_dmarc
 from ..dns import spf
 from ..records import comparable
 from .lookup import DnsLookup
@@ -48,6 +49,11 @@ def check_record(lookup: DnsLookup, record: dict, zone: Optional[str] = None) ->
     answer = lookup.query(record["name"], record["type"])
     if answer.status == "ok" and _served(record, answer.values):
         return Finding(record, True, answer.values)
+    if answer.status == "ok" and record["type"] == "TXT" and is_dmarc(record["value"]):
+        theirs = [v for v in answer.values if is_dmarc(v)]
+        if theirs:  # one DMARC policy per name: a foreign one is kept and reported, never replaced
+            return Finding(record, True, answer.values, f"a DMARC policy that is not ours is published "
+                                                        f"({_short(theirs[0])!r}); it is kept as it is")
     if answer.status == "ok":
         same_kind = [v for v in answer.values if record["type"] != "TXT"
                      or v.split("=")[0] == expected_value(record).split("=")[0]]

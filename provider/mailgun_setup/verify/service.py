@@ -39,7 +39,7 @@ class GroupStatus:
 
 @dataclass(frozen=True)
 class RecordStatus:
-    status: str  # served | missing | different
+    status: str  # served | missing | different | foreign (another value kept in ours' place)
     found: tuple[str, ...] = ()
     detail: str = ""
 
@@ -57,8 +57,8 @@ def record_status(domain: str, record: dict, nameservers: Sequence[str] = (), zo
         finding = check_record(lookup, record, zone)
         return finding.ok, finding
     _, finding = poll(look, settle, first=0.5, most=15, factor=2)
-    if finding.ok:
-        return RecordStatus("served", tuple(finding.found))
+    if finding.ok:  # served; or a foreign value kept in its place (a DMARC policy), said in the detail
+        return RecordStatus("foreign" if finding.cause else "served", tuple(finding.found), finding.cause)
     return RecordStatus("different" if finding.found else "missing", tuple(finding.found), finding.cause)
 
 
