@@ -12,6 +12,7 @@
     │   └── RecordConflictError
     ├── VerificationError      records not (yet) right in DNS or at Mailgun
     ├── EngineError            the Pulumi engine could not be found or run
+    ├── WebhookRejected        an incoming webhook call did not verify (signature, age, replay)
     └── SandboxError           the local sandbox could not start
 """
 from __future__ import annotations
@@ -73,3 +74,7 @@ class EngineError(MailgunSetupError):
 
 class SandboxError(MailgunSetupError):
     pass
+
+
+class WebhookRejected(MailgunSetupError):
+    """An incoming webhook call failed verification. The reason is for logs, never for the caller."""
