@@ -6,11 +6,6 @@ from mailgun_setup.mailgun import webhooks
 from mailgun_setup.mailgun.client import MailgunClient, api_key_from_env
 
 
-@pytest.fixture
-def client(sandbox_env):
-    return MailgunClient(api_key_from_env(), "us")
-
-
 def test_webhook_lifecycle_with_several_urls(client, unique):
     domain = f"mail.{unique}.com"
     client.create_domain(domain, 1024, 0)
