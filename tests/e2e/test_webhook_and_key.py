@@ -30,7 +30,7 @@ PROGRAM = textwrap.dedent('''
     hook = Webhook("failures", domain=domain.name, region=domain.region, kind=config.require("kind"),
                    urls=config.require_object("urls"))
     sender = ApiKey("sender", role="sending", domain=domain.name, description="app sender")
-    exporter = ApiKey("exporter", role="basic", description="metrics exporter")
+    exporter = ApiKey("exporter", role=config.get("exporterRole") or "basic", description="metrics exporter")
     pulumi.export("sender_key", sender.secret)
     pulumi.export("sender_id", sender.key_id)
     pulumi.export("exporter_key", exporter.secret)
@@ -48,8 +48,8 @@ def _project(tmp_path, sandbox_env) -> Project:
     return Project(root, offline_env(tmp_path / "state", tmp_path / "home", base={**os.environ, **sandbox_env}))
 
 
-def _config(domain, urls, kind="permanent_fail"):
-    return {"domain": domain, "kind": kind, "urls": urls}
+def _config(domain, urls, kind="permanent_fail", **extra):
+    return {"domain": domain, "kind": kind, "urls": urls, **extra}
 
 
 def _status(base, method, path, key, **kwargs):
@@ -103,11 +103,20 @@ def test_webhook_and_keys_up_noop_refresh_and_destroy(tmp_path, sandbox_env, uni
     assert webhooks.get_webhook(mailgun("us"), domain, "permanent_fail") == two
     assert project.outputs("dev", show_secrets=True)["sender_key"] == sender
 
+    # a role change is a replacement: the new key (a new secret) first, then the old one revoked
+    project.write_stack("dev", _config(domain, two, exporterRole="admin"))
+    assert "mailgun:ApiKey exporter replace" in project.pulumi("preview", "--stack", "dev").stdout
+    project.up("dev")
+    renewed = project.outputs("dev", show_secrets=True)
+    assert renewed["exporter_key"] != exporter and renewed["sender_key"] == sender
+    assert _status(base, "GET", "/v4/domains", exporter) == 401
+    assert _status(base, "GET", "/v1/keys", renewed["exporter_key"]) == 200  # admin may manage keys
+
     project.pulumi("destroy", "--yes", "--stack", "dev")
     assert _status(base, "POST", f"/v3/{domain}/messages", sender, data=message) == 401  # revoked
-    assert _status(base, "GET", "/v4/domains", exporter) == 401
+    assert _status(base, "GET", "/v4/domains", renewed["exporter_key"]) == 401
     ids = {k["id"] for k in keys.list_keys(mailgun("us"))}
-    assert out["sender_id"] not in ids and out["exporter_id"] not in ids
+    assert not ids & {out["sender_id"], out["exporter_id"], renewed["exporter_id"]}
     assert mailgun("us").get_domain(domain) is None  # webhook gone with it, in dependency order
 
 
