@@ -34,7 +34,7 @@ def server():
     """(url, calls the wrapped app received): the middleware with a 5-minute window."""
     seen = []
     httpd = make_server("127.0.0.1", 0, VerifiedWebhooks(_app(seen), WebhookVerifier(KEY)), handler_class=_Quiet)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/hooks/mailgun", seen
     httpd.shutdown()
