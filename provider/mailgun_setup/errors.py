@@ -14,6 +14,7 @@
     │   └── RecordConflictError
     ├── VerificationError      records not (yet) right in DNS or at Mailgun
     ├── EngineError            the Pulumi engine could not be found or run
+    ├── WebhookRejected        an incoming webhook call did not verify (signature, age, replay)
     └── SandboxError           the local sandbox could not start
 
 Foreign exceptions (requests, botocore, the Cloudflare SDK, dnspython) are mapped to these at
@@ -110,3 +111,7 @@ class EngineError(MailgunSetupError):
 
 class SandboxError(MailgunSetupError):
     pass
+
+
+class WebhookRejected(MailgunSetupError):
+    """An incoming webhook call failed verification. The reason is for logs, never for the caller."""

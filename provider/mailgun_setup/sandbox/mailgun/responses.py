@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
+from . import keys, messages
 from .models import BadRequest, MailgunBackend, MailgunError
 
 TRUE_WORDS = {"true", "yes", "1", "on"}
@@ -74,7 +75,11 @@ def create_app(backend: MailgunBackend, region: str) -> Flask:
     @app.before_request
     def _auth():
         auth = request.authorization
-        backend.authenticate(auth.username if auth else None, auth.password if auth else None)
+        keys.authorize(backend, auth.username if auth else None, auth.password if auth else None,
+                       request.method, request.path)
+
+    keys.register(app, backend)
+    messages.register(app, backend, region)
 
     # --- domains ----------------------------------------------------------
     # Mailgun serves the domain endpoints under both /v3 and /v4 with the same shapes;

@@ -1,0 +1,109 @@
+"""``ApiKey``: a dedicated Mailgun API key (e.g. a read-only ``basic`` key for a metrics exporter).
+
+Through Mailgun's keys API. With ``domain`` the key is a domain (sending) key, which can only
+send messages for that domain; without, an account (user) key of the given role. The secret
+is returned by Mailgun once, at creation: it is kept as a secret output (encrypted in state)
+and never appears in logs or errors. Mailgun keys cannot be changed, so any input change is
+a replacement — the new key is created before the old one is revoked, so whoever uses the
+key can switch over. Destroy revokes the key. A key revoked or expired outside Pulumi
+disappears on refresh and is created again by the next ``up``.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from .. import config as rules
+from ..config import REGIONS
+from ..mailgun import keys as api
+from .common import BaseProvider, failures, known
+
+MAX_DESCRIPTION = 255
+NEW_KEY = "changed: Mailgun keys cannot be changed; a new key is created, then the old one revoked"
+
+
+def _problems(props: dict) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    role, domain = props.get("role"), props.get("domain")
+    if known(role) and role not in api.ROLES:
+        out.append(("role", f"must be one of {', '.join(api.ROLES)}, got {role!r}"))
+    if known(domain) and domain is not None:
+        found: list[str] = []
+        rules.check_domain_name(domain, "domain", found)
+        out += [tuple(p.split(": ", 1)) for p in found]
+    if known(role) and known(domain):
+        if role == "sending" and not domain:
+            out.append(("domain", "is required for the sending role (Mailgun's sending keys belong to one domain)"))
+        elif domain and role in api.ROLES and role != "sending":
+            out.append(("role", f"must be sending when domain is given (a domain key can only send), got {role!r}"))
+    description = props.get("description")
+    if known(description) and (not isinstance(description, str) or len(description) > MAX_DESCRIPTION):
+        out.append(("description", f"must be text of at most {MAX_DESCRIPTION} characters"))
+    expiration = props.get("expiration")
+    if known(expiration) and expiration is not None and (
+            isinstance(expiration, bool) or not isinstance(expiration, (int, float)) or expiration != int(expiration)
+            or expiration <= 0):
+        out.append(("expiration", f"must be a whole number of seconds greater than 0, got {expiration!r}"))
+    if known(props.get("region")) and props.get("region") not in REGIONS:
+        out.append(("region", f"must be one of {', '.join(REGIONS)}, got {props.get('region')!r}"))
+    return out
+
+
+class ApiKeyProvider(BaseProvider):
+    kind = "API key"
+    fields = ("region", "role", "description", "domain", "expiration")
+    replace_on = {field: NEW_KEY for field in fields}
+
+    def label(self, props: dict) -> str:
+        return f"API key {props.get('description') or props.get('role') or ''}".strip()
+
+    def check(self, _olds: dict, news: dict) -> CheckResult:
+        news = {"region": "us", "description": "", "domain": None, "expiration": None,
+                **{k: v for k, v in news.items() if v is not None}}
+        if isinstance(news.get("expiration"), float) and news["expiration"] == int(news["expiration"]):
+            news["expiration"] = int(news["expiration"])  # the engine hands numbers over as floats
+        return CheckResult(news, failures(_problems(news)))
+
+    def diff(self, id_: str, olds: dict, news: dict) -> DiffResult:
+        result = super().diff(id_, olds, news)
+        # the new key exists before the old one is revoked: its users can switch without a gap
+        return DiffResult(changes=result.changes, replaces=result.replaces, delete_before_replace=False)
+
+    def create(self, props: dict) -> CreateResult:
+        key = api.create_key(self.mailgun(props["region"]), props["role"], props.get("description") or "",
+                             domain=props.get("domain") or None, expiration=props.get("expiration"))
+        return CreateResult(key["id"], {**props, "key_id": key["id"], "kind": key.get("kind"),
+                                        "expires_at": key.get("expires_at"), "secret": key["secret"]})
+
+    def read(self, id_: str, props: dict) -> ReadResult:
+        key = api.get_key(self.mailgun(props.get("region") or "us"), id_)
+        if key is None or key.get("is_disabled"):
+            return ReadResult(None, {})
+        # the secret is never listed: keep the one from creation (absent after `pulumi import`)
+        return ReadResult(id_, {**props, "key_id": id_, "role": key.get("role"), "kind": key.get("kind"),
+                                "description": key.get("description") or "", "domain": key.get("domain_name"),
+                                "expires_at": key.get("expires_at"), "region": props.get("region") or "us"})
+
+    def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
+        # every input is a replacement; nothing changes in place
+        return UpdateResult({**news, **{k: olds.get(k) for k in ("key_id", "kind", "expires_at", "secret")}})
+
+    def delete(self, id_: str, props: dict) -> None:
+        api.delete_key(self.mailgun(props.get("region") or "us"), id_)
+
+
+class ApiKey(Resource, module="mailgun", name="ApiKey"):
+    key_id: pulumi.Output[str]
+    kind: pulumi.Output[str]
+    secret: pulumi.Output[str]
+    expires_at: pulumi.Output[Optional[str]]
+
+    def __init__(self, resource_name: str, role: pulumi.Input[str], description: pulumi.Input[str] = "",
+                 domain: pulumi.Input[Optional[str]] = None, expiration: pulumi.Input[Optional[int]] = None,
+                 region: pulumi.Input[str] = "us", opts: Optional[pulumi.ResourceOptions] = None):
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["secret"]))
+        super().__init__(ApiKeyProvider(), resource_name, {
+            "role": role, "description": description, "domain": domain, "expiration": expiration,
+            "region": region, "key_id": None, "kind": None, "expires_at": None, "secret": None}, opts)
