@@ -354,3 +354,34 @@ def test_valid_values_in_any_spelling(dns, timeout, region, key_length, days, re
     assert (config.dns, config.verify_timeout) == (dns, timeout)
     assert (domain.region, domain.dkim_key_length, domain.retention_days, domain.receiving) == (
         region, key_length, days, receiving)
+
+
+# --- webhooks and API keys (the runbook's extras) ----------------------------------------
+
+def test_webhooks_and_api_keys_parse():
+    raw = {"domains": [{"name": "mail.company.com", "webhooks": [
+        {"kind": "permanent_fail", "urls": ["https://hooks.example/fail"]},
+        {"kind": "DELIVERED", "urls": "https://hooks.example/ok"}]}],
+        "apiKeys": [{"name": "exporter", "description": "metrics"},
+                    {"name": "app", "role": "sending", "domain": "mail.company.com", "expiration": "86400"}]}
+    config = parse_stack_config(raw)
+    from mailgun_setup.config import ApiKeySpec, WebhookSpec
+    assert config.domains[0].webhooks == (WebhookSpec("permanent_fail", ("https://hooks.example/fail",)),
+                                          WebhookSpec("delivered", ("https://hooks.example/ok",)))
+    assert config.api_keys == (ApiKeySpec("exporter", "basic", "metrics"),
+                               ApiKeySpec("app", "sending", "", "mail.company.com", 86400))
+
+
+def test_webhook_and_api_key_rules_name_every_path():
+    raw = {"domains": [{"name": "mail.company.com", "webhooks": [
+        {"kind": "bounced", "urls": ["https://a/1", "https://a/2", "https://a/3", "https://a/4"]},
+        {"kind": "opened", "urls": ["ftp://x"]}, {"kind": "opened", "urls": ["https://x"]}]}],
+        "apiKeys": [{"name": "k", "role": "root"}, {"name": "s", "role": "sending"},
+                    {"name": "b", "role": "basic", "domain": "mail.company.com"},
+                    {"name": "o", "role": "sending", "domain": "other.company.com"}, {"name": "k"}]}
+    problems = problems_of(raw)
+    paths = [p.split(": ", 1)[0] for p in problems]
+    for expected in ("domains[0].webhooks[0].kind", "domains[0].webhooks[0].urls", "domains[0].webhooks[1].urls[0]",
+                     "domains[0].webhooks[2].kind", "apiKeys[0].role", "apiKeys[1].domain", "apiKeys[2].role",
+                     "apiKeys[3].domain", "apiKeys[4].name"):
+        assert expected in paths, (expected, problems)

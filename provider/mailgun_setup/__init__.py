@@ -17,13 +17,15 @@ from .dmarc import Dmarc
 from .errors import ConfigError, MailgunSetupError, UsageError, VerificationError
 from .mailgun.facts import FAILED, IN_PROGRESS, UNVERIFIED, VERIFIED
 from .resources.mailgun_domain import MailgunDomain
+from .resources.api_key import ApiKey
 from .resources.route import ReceiverRoute
 from .resources.sender import SenderIdentity
+from .resources.webhook import Webhook
 
 __version__ = "0.2.0"
 
 __all__ = [
-    "MailgunDomain", "SenderIdentity", "ReceiverRoute", "Dmarc",
+    "MailgunDomain", "SenderIdentity", "ReceiverRoute", "Webhook", "ApiKey", "Dmarc",
     "MailgunSetupError", "ConfigError", "UsageError", "VerificationError",
     "UNVERIFIED", "IN_PROGRESS", "VERIFIED", "FAILED",
 ]

@@ -19,6 +19,8 @@ from typing import Any, Mapping, Optional
 
 from . import rules
 from .dmarc import Dmarc
+from .mailgun.keys import ROLES as API_KEY_ROLES
+from .mailgun.webhooks import KINDS as WEBHOOK_KINDS, MAX_URLS as MAX_WEBHOOK_URLS
 from .dns.backend import DNS_MODES, DEFAULT_DNS
 from .errors import ConfigError
 from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
@@ -27,8 +29,12 @@ from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFA
 from .rules import Problem
 from .verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
 
+MAX_API_KEYS = 10
+
 DOMAIN_KEYS = ("name", "region", "dkimKeyLength", "dkimSelector", "retentionDays", "receiving",
-               "tracking", "dns", "zone", "dmarc", "senders", "routes")
+               "tracking", "dns", "zone", "dmarc", "senders", "routes", "webhooks")
+WEBHOOK_KEYS = ("kind", "urls")
+API_KEY_KEYS = ("name", "role", "description", "domain", "expiration")
 SENDER_KEYS = ("username", "password")
 ROUTE_KEYS = ("recipient", "action", "description", "priority")
 
@@ -68,6 +74,7 @@ class DomainSpec:
     dmarc: Optional[Dmarc] = None
     senders: tuple[SenderSpec, ...] = ()
     routes: tuple[RouteSpec, ...] = ()
+    webhooks: tuple[WebhookSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,22 @@ class StackConfig:
     dns: str
     verify_timeout: int
     domains: tuple[DomainSpec, ...]
+    api_keys: tuple["ApiKeySpec", ...] = ()
+
+
+@dataclass(frozen=True)
+class WebhookSpec:
+    kind: str
+    urls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ApiKeySpec:
+    name: str
+    role: str
+    description: str = ""
+    domain: Optional[str] = None  # a declared domain: the key may only send for it
+    expiration: Optional[int] = None
 
 
 def parse_stack_config(raw: Mapping[str, Any]) -> StackConfig:
@@ -99,9 +122,10 @@ def parse_stack_config(raw: Mapping[str, Any]) -> StackConfig:
             problems.append(Problem(f"{path}.name", f"{domain.name} is listed more than once (first at {first_seen[domain.name]})"))
         first_seen.setdefault(domain.name, path)
         domains.append(domain)
+    api_keys = _api_keys(raw.get("apiKeys"), "apiKeys", set(first_seen), problems)
     if problems:
         raise ConfigError(problems)
-    return StackConfig(dns=dns, verify_timeout=timeout, domains=tuple(domains))
+    return StackConfig(dns=dns, verify_timeout=timeout, domains=tuple(domains), api_keys=tuple(api_keys))
 
 
 # --- one entry of each list ----------------------------------------------------------
@@ -121,14 +145,73 @@ def _domain(entry: Any, path: str, stack_dns: Optional[str], problems: list[Prob
     tracking = rules.boolean(rules.get(entry, "tracking", False), f"{path}.tracking", problems)
     dns = rules.choice(entry["dns"], f"{path}.dns", problems, DNS_MODES) if entry.get("dns") is not None else stack_dns
     zone = rules.zone(entry.get("zone"), f"{path}.zone", name, dns, problems)
+    webhooks = _webhooks(entry.get("webhooks"), f"{path}.webhooks", problems)
     dmarc = Dmarc.from_config(entry["dmarc"], f"{path}.dmarc", problems) if entry.get("dmarc") is not None else None
     senders, usernames = _senders(entry.get("senders"), f"{path}.senders", name, problems)
     routes = _routes(entry.get("routes"), f"{path}.routes", usernames, problems)
     if isinstance(entry.get("routes"), (list, tuple)) and entry["routes"] and receiving is False:
         problems.append(Problem(f"{path}.routes", "routes need receiving: true on the domain"))
     return DomainSpec(name=name, region=region, dkim_key_length=key_length, dkim_selector=selector,
-                      retention_days=retention, receiving=receiving, tracking=tracking, dns=dns, zone=zone, dmarc=dmarc,
+                      retention_days=retention, receiving=receiving, tracking=tracking, dns=dns, zone=zone, dmarc=dmarc, webhooks=tuple(webhooks),
                       senders=tuple(senders), routes=tuple(routes))
+
+
+def _webhooks(value: Any, path: str, problems: list[Problem]) -> list[WebhookSpec]:
+    """``webhooks: [{kind: permanent_fail, urls: [https://…]}]``: one entry per kind."""
+    hooks, seen = [], {}
+    for index, entry in enumerate(rules.list_of(value, path, problems, len(WEBHOOK_KINDS), "webhook kinds") or ()):
+        item = f"{path}[{index}]"
+        entry = rules.mapping(entry, item, WEBHOOK_KEYS, problems)
+        if entry is None:
+            continue
+        kind = rules.choice(entry.get("kind"), f"{item}.kind", problems, WEBHOOK_KINDS) \
+            if entry.get("kind") is not None else rules.string(None, f"{item}.kind", problems, required=True)
+        urls = entry.get("urls")
+        urls = [urls] if isinstance(urls, str) else urls
+        listed = rules.list_of(urls, f"{item}.urls", problems, MAX_WEBHOOK_URLS, "URLs per kind", required=True)
+        if listed is not None and not listed:
+            problems.append(Problem(f"{item}.urls", f"at least one URL is required (at most {MAX_WEBHOOK_URLS})"))
+        for url_index, url in enumerate(listed or ()):
+            if not (isinstance(url, str) and rules.is_url(url)):
+                problems.append(Problem(f"{item}.urls[{url_index}]", "must be an http:// or https:// URL with a host"))
+        if kind in seen:
+            problems.append(Problem(f"{item}.kind", f"{kind} is listed more than once (first at {seen[kind]})"))
+        elif kind is not None:
+            seen[kind] = item
+            hooks.append(WebhookSpec(kind, tuple(listed or ())))
+    return hooks
+
+
+def _api_keys(value: Any, path: str, domains: set[str], problems: list[Problem]) -> list[ApiKeySpec]:
+    """``apiKeys: [{name: exporter, role: basic, description: …, domain?: …, expiration?: seconds}]``."""
+    specs, seen = [], {}
+    for index, entry in enumerate(rules.list_of(value, path, problems, MAX_API_KEYS, "API keys") or ()):
+        item = f"{path}[{index}]"
+        entry = rules.mapping(entry, item, API_KEY_KEYS, problems)
+        if entry is None:
+            continue
+        name = rules.selector(entry.get("name"), f"{item}.name", problems) if entry.get("name") is not None \
+            else rules.string(None, f"{item}.name", problems, required=True)
+        role = rules.choice(rules.get(entry, "role", "basic"), f"{item}.role", problems, API_KEY_ROLES)
+        description = rules.string(rules.get(entry, "description", ""), f"{item}.description", problems)
+        if description is not None and len(description) > MAX_DESCRIPTION:
+            problems.append(Problem(f"{item}.description", f"must be at most {MAX_DESCRIPTION} characters"))
+        domain = rules.hostname(entry.get("domain"), f"{item}.domain", problems)
+        if domain is not None and domain not in domains:
+            problems.append(Problem(f"{item}.domain", f"{domain} is not one of the domains of this stack"))
+        if role == "sending" and entry.get("domain") is None:
+            problems.append(Problem(f"{item}.domain", "is required for the sending role (a sending key belongs to "
+                                                      "one domain)"))
+        elif role not in (None, "sending") and domain is not None:
+            problems.append(Problem(f"{item}.role", f"must be sending when domain is given, got {role}"))
+        expiration = rules.integer(entry["expiration"], f"{item}.expiration", problems, 1, 10 * 365 * 86400) \
+            if entry.get("expiration") is not None else None
+        if name in seen:
+            problems.append(Problem(f"{item}.name", f"{name} is listed more than once (first at {seen[name]})"))
+        elif name is not None:
+            seen[name] = item
+            specs.append(ApiKeySpec(name, role, description or "", domain, expiration))
+    return specs
 
 
 def _senders(value: Any, path: str, domain: Optional[str],

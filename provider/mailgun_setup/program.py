@@ -16,12 +16,14 @@ from pulumi.runtime.config import get_config
 from .errors import ConfigError
 from .config import DomainSpec, StackConfig, parse_stack_config
 from .mailgun.facts import VERIFIED
+from .resources.api_key import ApiKey
 from .resources.mailgun_domain import MailgunDomain
 from .resources.route import ReceiverRoute
 from .resources.sender import SenderIdentity
+from .resources.webhook import Webhook
 
 PROJECT = "mailgun-setup"
-KEYS = ("dns", "verifyTimeout", "domains", "apiKey", "cloudflareApiToken")
+KEYS = ("dns", "verifyTimeout", "domains", "apiKeys", "apiKey", "cloudflareApiToken")
 
 
 def collect_config(lookup: Callable[[str], Any]) -> dict[str, Any]:
@@ -32,7 +34,7 @@ def collect_config(lookup: Callable[[str], Any]) -> dict[str, Any]:
         value = lookup(f"{PROJECT}:{key}")
         if value is None:
             continue
-        if isinstance(value, str) and key in ("domains", "verifyTimeout"):
+        if isinstance(value, str) and key in ("domains", "apiKeys", "verifyTimeout"):
             try:
                 value = json.loads(value)
             except ValueError:
@@ -57,6 +59,8 @@ def declare(spec: DomainSpec, verify_timeout: int) -> tuple[MailgunDomain, dict[
     for route in spec.routes:
         ReceiverRoute(f"{route.recipient} route", sender=senders[route.recipient], actions=list(route.actions),
                       description=route.description, priority=route.priority)
+    for hook in spec.webhooks:
+        Webhook(f"{spec.name} {hook.kind}", domain=domain, kind=hook.kind, urls=list(hook.urls))
     return domain, {login: sender.password for login, sender in senders.items()}
 
 
@@ -77,7 +81,8 @@ def summary(spec: DomainSpec, domain: MailgunDomain, stack: str) -> pulumi.Outpu
                 "senderRecords": sender_records, "receiverRecords": receiver_records,
                 "ownershipRecord": ownership, "adopted": bool(adopted), "dmarcRecord": domain.dmarc_record,
                 "dmarcStatus": dmarc_status, "trackingDomain": tracking_domain,
-                "senders": [s.username for s in spec.senders], "nextSteps": steps}
+                "senders": [s.username for s in spec.senders], "webhooks": [h.kind for h in spec.webhooks],
+                "nextSteps": steps}
     return pulumi.Output.all(domain.sender_records, domain.receiver_records, domain.sender_status,
                              domain.receiver_status, domain.dns_provider, domain.zone, domain.adopted,
                              domain.smtp_host, domain.ownership_record, domain.tracking_domain,
@@ -90,10 +95,18 @@ def main() -> None:
     except ConfigError as exc:  # shown as the engine's error, without a traceback
         raise pulumi.RunError(str(exc)) from None
     stack = pulumi.get_stack()
-    outputs, passwords = {}, {}
+    outputs, passwords, declared = {}, {}, {}
     for spec in config.domains:
         domain, secrets = declare(spec, config.verify_timeout)
+        declared[spec.name] = domain
         passwords.update(secrets)
         outputs[spec.name] = summary(spec, domain, stack)
+    keys = {}
+    for key in config.api_keys:
+        made = ApiKey(key.name, role=key.role, description=key.description, domain=declared.get(key.domain),
+                      expiration=key.expiration)
+        keys[key.name] = {"id": made.key_id, "role": key.role, "domain": key.domain, "secret": made.secret}
     pulumi.export("domains", outputs)
     pulumi.export("senderPasswords", pulumi.Output.secret(passwords))
+    if keys:
+        pulumi.export("apiKeys", keys)

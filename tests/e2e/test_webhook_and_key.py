@@ -1,6 +1,6 @@
 """Webhook and ApiKey declared in code, through the real engine against the sandbox.
 
-The program is written here, in a throw-away project: a Domain, a permanent_fail Webhook on
+The program is written here, in a throw-away project: a MailgunDomain, a permanent_fail Webhook on
 it, a sending key for it and a basic (read-only) key for a metrics exporter.
 """
 import json
@@ -21,16 +21,14 @@ pytestmark = pytest.mark.engine
 
 PROGRAM = textwrap.dedent('''
     import pulumi
-    from mailgun_setup.resources.api_key import ApiKey
-    from mailgun_setup.resources.domain import Domain
-    from mailgun_setup.resources.webhook import Webhook
+    import mailgun_setup as mg
 
     config = pulumi.Config()
-    domain = Domain("domain", name=config.require("domain"), region="us", retention_days=0)
-    hook = Webhook("failures", domain=domain.name, region=domain.region, kind=config.require("kind"),
-                   urls=config.require_object("urls"))
-    sender = ApiKey("sender", role="sending", domain=domain.name, description="app sender")
-    exporter = ApiKey("exporter", role=config.get("exporterRole") or "basic", description="metrics exporter")
+    domain = mg.MailgunDomain("domain", name=config.require("domain"), region="us", retention_days=0, dns="route53",
+                              verify_timeout=60)
+    hook = mg.Webhook("failures", domain=domain, kind=config.require("kind"), urls=config.require_object("urls"))
+    sender = mg.ApiKey("sender", role="sending", domain=domain, description="app sender")
+    exporter = mg.ApiKey("exporter", role=config.get("exporterRole") or "basic", description="metrics exporter")
     pulumi.export("sender_key", sender.secret)
     pulumi.export("sender_id", sender.key_id)
     pulumi.export("exporter_key", exporter.secret)
@@ -122,11 +120,12 @@ def test_webhook_and_keys_up_noop_refresh_and_destroy(tmp_path, sandbox_env, uni
 
 def test_bad_inputs_fail_preview_naming_each_field_and_rule(tmp_path, sandbox_env, unique):
     domain = f"mail.{unique}.com"
+    new_zone(sandbox_env, "route53", f"{unique}.com")
     project = _project(tmp_path, sandbox_env)
     project.init("dev", _config(domain, [f"https://h/{i}" for i in range(4)], kind="bounced"))
     preview = project.pulumi("preview", "--stack", "dev", check=False)
     assert preview.returncode != 0
     text = preview.stdout + preview.stderr
-    assert "property kind" in text and "permanent_fail" in text
-    assert "property urls" in text and "1 to 3 URLs" in text
+    assert "Webhook('failures').kind: must be one of" in text and "permanent_fail" in text  # at preview, by
+    assert "Webhook('failures').urls: must be a list of 1 to 3 URLs" in text  # the program, before any write
     assert mailgun("us").get_domain(domain) is None

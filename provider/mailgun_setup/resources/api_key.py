@@ -10,44 +10,46 @@ disappears on refresh and is created again by the next ``up``.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .. import config as rules
-from ..config import REGIONS
+from .. import rules
+from ..mailgun.facts import REGIONS
+from ..rules import Problem
 from ..mailgun import keys as api
 from .common import BaseProvider, failures, known
+from .owner import domain_ref, plain, plain_problems, with_parent
 
 MAX_DESCRIPTION = 255
 NEW_KEY = "changed: Mailgun keys cannot be changed; a new key is created, then the old one revoked"
 
 
-def _problems(props: dict) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+def _problems(props: dict) -> list[Problem]:
+    out: list[Problem] = []
     role, domain = props.get("role"), props.get("domain")
     if known(role) and role not in api.ROLES:
-        out.append(("role", f"must be one of {', '.join(api.ROLES)}, got {role!r}"))
+        out.append(Problem("role", f"must be one of {', '.join(api.ROLES)}, got {role!r}"))
     if known(domain) and domain is not None:
-        found: list[str] = []
-        rules.check_domain_name(domain, "domain", found)
-        out += [tuple(p.split(": ", 1)) for p in found]
+        found: list[Problem] = []
+        rules.domain_name(domain, "domain", found)
+        out += found
     if known(role) and known(domain):
         if role == "sending" and not domain:
-            out.append(("domain", "is required for the sending role (Mailgun's sending keys belong to one domain)"))
+            out.append(Problem("domain", "is required for the sending role (Mailgun's sending keys belong to one domain)"))
         elif domain and role in api.ROLES and role != "sending":
-            out.append(("role", f"must be sending when domain is given (a domain key can only send), got {role!r}"))
+            out.append(Problem("role", f"must be sending when domain is given (a domain key can only send), got {role!r}"))
     description = props.get("description")
     if known(description) and (not isinstance(description, str) or len(description) > MAX_DESCRIPTION):
-        out.append(("description", f"must be text of at most {MAX_DESCRIPTION} characters"))
+        out.append(Problem("description", f"must be text of at most {MAX_DESCRIPTION} characters"))
     expiration = props.get("expiration")
     if known(expiration) and expiration is not None and (
             isinstance(expiration, bool) or not isinstance(expiration, (int, float)) or expiration != int(expiration)
             or expiration <= 0):
-        out.append(("expiration", f"must be a whole number of seconds greater than 0, got {expiration!r}"))
+        out.append(Problem("expiration", f"must be a whole number of seconds greater than 0, got {expiration!r}"))
     if known(props.get("region")) and props.get("region") not in REGIONS:
-        out.append(("region", f"must be one of {', '.join(REGIONS)}, got {props.get('region')!r}"))
+        out.append(Problem("region", f"must be one of {', '.join(REGIONS)}, got {props.get('region')!r}"))
     return out
 
 
@@ -95,15 +97,31 @@ class ApiKeyProvider(BaseProvider):
 
 
 class ApiKey(Resource, module="mailgun", name="ApiKey"):
+    """A dedicated Mailgun API key; its ``secret`` is a secret output, shown by Mailgun only once.
+
+    :param role: admin, developer, basic (read-only: a metrics exporter) or sending.
+    :param domain: for a ``sending`` key, the :class:`MailgunDomain` (or domain name) it may send for.
+    :param description: up to 255 characters. :param expiration: lifetime in seconds (default: none).
+    """
+
     key_id: pulumi.Output[str]
     kind: pulumi.Output[str]
     secret: pulumi.Output[str]
     expires_at: pulumi.Output[Optional[str]]
 
-    def __init__(self, resource_name: str, role: pulumi.Input[str], description: pulumi.Input[str] = "",
-                 domain: pulumi.Input[Optional[str]] = None, expiration: pulumi.Input[Optional[int]] = None,
-                 region: pulumi.Input[str] = "us", opts: Optional[pulumi.ResourceOptions] = None):
-        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["secret"]))
+    def __init__(self, resource_name: str, *, role: pulumi.Input[str], description: pulumi.Input[str] = "",
+                 domain: Any = None, expiration: pulumi.Input[Optional[int]] = None,
+                 region: Optional[pulumi.Input[str]] = None, opts: Optional[pulumi.ResourceOptions] = None):
+        where = f"ApiKey({resource_name!r})"
+        ref = domain_ref(domain, region, where, required=False)
+        from .mailgun_domain import MailgunDomain
+        named = domain.name if isinstance(domain, MailgunDomain) else None if ref is None else ref.name
+        plain_problems(_problems(plain({"role": role, "description": description, "expiration": expiration,
+                                        "domain": named, "region": (region or "us") if ref is None else ref.region})),
+                       where)
+        opts = pulumi.ResourceOptions.merge(with_parent(ref, opts),
+                                            pulumi.ResourceOptions(additional_secret_outputs=["secret"]))
         super().__init__(ApiKeyProvider(), resource_name, {
-            "role": role, "description": description, "domain": domain, "expiration": expiration,
-            "region": region, "key_id": None, "kind": None, "expires_at": None, "secret": None}, opts)
+            "role": role, "description": description, "domain": None if ref is None else ref.name,
+            "expiration": expiration, "region": region if ref is None else ref.region,
+            "key_id": None, "kind": None, "expires_at": None, "secret": None}, opts)

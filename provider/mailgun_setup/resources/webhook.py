@@ -9,17 +9,20 @@ may carry basic-auth credentials.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 from urllib.parse import urlsplit
 
 import pulumi
+from pulumi.runtime.rpc import UNKNOWN
 from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, UpdateResult
 
-from .. import config as rules
-from ..config import REGIONS
+from .. import rules
+from ..mailgun.facts import REGIONS
+from ..rules import Problem
 from ..errors import ConfigError, MailgunApiError
 from ..mailgun import webhooks as api
 from .common import BaseProvider, failures, known
+from .owner import domain_ref, plain, plain_problems, with_parent
 
 
 def _url_problem(url) -> Optional[str]:
@@ -31,20 +34,20 @@ def _url_problem(url) -> Optional[str]:
     return None
 
 
-def _problems(props: dict) -> list[tuple[str, str]]:
-    found: list[str] = []
+def _problems(props: dict) -> list[Problem]:
+    found: list[Problem] = []
     if known(props.get("domain")):
-        rules.check_domain_name(props.get("domain"), "domain", found)
-    out = [tuple(p.split(": ", 1)) for p in found]
+        rules.domain_name(props.get("domain"), "domain", found)
+    out = found
     if known(props.get("region")) and props.get("region") not in REGIONS:
-        out.append(("region", f"must be one of {', '.join(REGIONS)}, got {props.get('region')!r}"))
+        out.append(Problem("region", f"must be one of {', '.join(REGIONS)}, got {props.get('region')!r}"))
     if known(props.get("kind")) and props.get("kind") not in api.KINDS:
-        out.append(("kind", f"must be one of {', '.join(api.KINDS)}, got {props.get('kind')!r}"))
+        out.append(Problem("kind", f"must be one of {', '.join(api.KINDS)}, got {props.get('kind')!r}"))
     urls = props.get("urls")
     if known(urls):
         if not isinstance(urls, (list, tuple)) or not 1 <= len(urls) <= api.MAX_URLS:
             count = len(urls) if isinstance(urls, (list, tuple)) else "not a list"
-            out.append(("urls", f"must be a list of 1 to {api.MAX_URLS} URLs (Mailgun's limit per kind), got {count}"))
+            out.append(Problem("urls", f"must be a list of 1 to {api.MAX_URLS} URLs (Mailgun's limit per kind), got {count}"))
         else:
             seen = set()
             for i, url in enumerate(urls):
@@ -53,7 +56,7 @@ def _problems(props: dict) -> list[tuple[str, str]]:
                 problem = _url_problem(url) or ("appears twice" if url in seen else None)
                 seen.add(url)
                 if problem:
-                    out.append((f"urls[{i}]", problem))
+                    out.append(Problem(f"urls[{i}]", problem))
     return out
 
 
@@ -117,13 +120,25 @@ class WebhookProvider(BaseProvider):
 
 
 class Webhook(Resource, module="mailgun", name="Webhook"):
+    """Where Mailgun posts one kind of event for a domain.
+
+    :param domain: the :class:`MailgunDomain` (or the name of a domain managed elsewhere, with ``region``).
+    :param kind: accepted, delivered, opened, clicked, unsubscribed, complained, permanent_fail or
+        temporary_fail.
+    :param urls: 1 to 3 http(s) URLs. Verify the calls with :mod:`mailgun_setup.webhooks`.
+    """
+
     domain: pulumi.Output[str]
     region: pulumi.Output[str]
     kind: pulumi.Output[str]
     urls: pulumi.Output[list]
 
-    def __init__(self, resource_name: str, domain: pulumi.Input[str], kind: pulumi.Input[str],
-                 urls: pulumi.Input[list], region: pulumi.Input[str] = "us",
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, resource_name: str, *, domain: Any, kind: pulumi.Input[str], urls: pulumi.Input[list],
+                 region: Optional[pulumi.Input[str]] = None, opts: Optional[pulumi.ResourceOptions] = None):
+        where = f"Webhook({resource_name!r})"
+        ref = domain_ref(domain, region, where)
+        plain_problems(_problems(plain({"domain": UNKNOWN, "region": ref.region, "kind": kind, "urls": urls})),
+                       where)
         super().__init__(WebhookProvider(), resource_name,
-                         {"domain": domain, "region": region, "kind": kind, "urls": urls}, opts)
+                         {"domain": ref.name, "region": ref.region, "kind": kind, "urls": urls},
+                         with_parent(ref, opts))

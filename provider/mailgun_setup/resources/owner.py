@@ -1,0 +1,57 @@
+"""What a resource hung on a domain needs from the ``domain`` argument it was given.
+
+A :class:`MailgunDomain` of the same program (preferred: the name comes as its Domain's
+output, so the resource waits for the domain; region and parent come with it), or the plain
+name of a domain managed elsewhere, with its region.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import pulumi
+from pulumi.runtime.rpc import UNKNOWN
+
+from .. import rules
+from ..errors import UsageError
+from ..mailgun.facts import DEFAULT_REGION
+from ..rules import Problem
+
+
+@dataclass
+class DomainRef:
+    name: pulumi.Input[str]
+    region: pulumi.Input[str]
+    parent: Optional[pulumi.Resource]
+
+
+def domain_ref(domain: Any, region: Optional[pulumi.Input[str]], where: str, required: bool = True) -> Optional[DomainRef]:
+    from .mailgun_domain import MailgunDomain
+    if isinstance(domain, MailgunDomain):
+        return DomainRef(domain.domain.name, domain.region, domain)
+    if domain is None and not required:
+        return None
+    if isinstance(domain, pulumi.Output):
+        return DomainRef(domain, region or DEFAULT_REGION, None)
+    found: list[Problem] = []
+    name = rules.domain_name(domain, "domain", found)
+    if found:
+        raise UsageError([p.under(where) for p in found])
+    return DomainRef(name, region or DEFAULT_REGION, None)
+
+
+def with_parent(ref: Optional[DomainRef], opts: Optional[pulumi.ResourceOptions]) -> Optional[pulumi.ResourceOptions]:
+    """``opts`` with the domain as default parent."""
+    if ref is None or ref.parent is None:
+        return opts
+    return pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=ref.parent), opts)
+
+
+def plain(values: dict) -> dict:
+    """``values`` as a provider's check() sees them at preview: an Output is not known yet."""
+    return {k: UNKNOWN if isinstance(v, pulumi.Output) else v for k, v in values.items()}
+
+
+def plain_problems(problems: list[Problem], where: str) -> None:
+    if problems:
+        raise UsageError([p.under(where) for p in problems])
