@@ -15,8 +15,9 @@ from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, Upda
 
 from .. import config as rules
 from .. import records
-from ..config import REGIONS, RETENTION_DAYS, retention_seconds
+from ..config import REGIONS, RETENTION_DAYS
 from ..errors import ConfigError
+from ..mailgun import domains
 from .common import SMTP_HOSTS, BaseProvider, failures, known
 
 REGION_REASON = "cannot be changed; a new subdomain is created (deleted in the old region, then created in the new one)"
@@ -31,22 +32,18 @@ def _problems(props: dict) -> list[tuple[str, str]]:
     out = [tuple(p.split(": ", 1)) for p in found]
     checks = (("region", REGIONS), ("dkim_key_length", rules.DKIM_KEY_LENGTHS), ("retention_days", RETENTION_DAYS))
     for key, allowed in checks:
-        if known(props.get(key)) and props.get(key) not in allowed:
+        if known(props.get(key)) and props.get(key) is not None and props.get(key) not in allowed:
             out.append((key, f"must be one of {', '.join(map(str, allowed))}, got {props.get(key)!r}"))
     return out
 
 
-def _selector_of(body: dict) -> Optional[str]:
-    for record in body.get("sending_dns_records") or []:
-        name = record.get("name") or ""
-        if "._domainkey." in name:
-            return name.split("._domainkey.", 1)[0]
-    return None
+_selector_of = domains.own_selector
 
 
 class DomainProvider(BaseProvider):
     kind = "Mailgun domain"
-    fields = ("name", "region", "dkim_key_length", "dkim_selector", "retention_days", "tracking", "receiving")
+    fields = ("name", "region", "dkim_key_length", "dkim_selector", "retention_days", "tracking", "receiving",
+              "automatic_sender_security")
     replace_on = {
         "name": "cannot be changed; a new subdomain is created",
         "region": REGION_REASON,
@@ -55,8 +52,8 @@ class DomainProvider(BaseProvider):
     }
 
     def check(self, _olds: dict, news: dict) -> CheckResult:
-        news = {"region": "us", "dkim_key_length": 1024, "dkim_selector": "mg", "retention_days": 3,
-                "tracking": False, "receiving": False, **{k: v for k, v in news.items() if v is not None}}
+        news = {"region": "us", "dkim_key_length": 1024, "dkim_selector": "mg", "retention_days": None,
+                "tracking": False, "receiving": False, "automatic_sender_security": False, **{k: v for k, v in news.items() if v is not None}}
         return CheckResult(news, failures(_problems(news)))
 
     def outputs(self, props: dict, body: dict, adopted: bool) -> dict:
@@ -64,7 +61,7 @@ class DomainProvider(BaseProvider):
         sender, receiver = records.from_mailgun(body, bool(props.get("tracking")))
         domain = body["domain"]
         return {**props, "name": domain["name"], "state": domain.get("state"),
-                "retention_days": int(domain.get("message_ttl", 0)) // 86400,
+                "effective_retention_days": domains.effective_days(body),
                 "dkim_selector": _selector_of(body) or props.get("dkim_selector"),
                 "sender_records": sender, "receiver_records": receiver if props.get("receiving") else [],
                 "smtp_host": SMTP_HOSTS[props["region"]], "smtp_login": domain.get("smtp_login"),
@@ -94,14 +91,9 @@ class DomainProvider(BaseProvider):
         client = self.mailgun(props["region"])
         body = self.existing(props)
         adopted = body is not None
-        if adopted:
-            if int(body["domain"].get("message_ttl", -1)) != retention_seconds(int(props["retention_days"])):
-                client.update_domain(name, message_ttl=retention_seconds(int(props["retention_days"])))
-                body = client.get_domain(name)
-        else:
-            body = client.create_domain(name, int(props["dkim_key_length"]),
-                                        retention_seconds(int(props["retention_days"])),
-                                        dkim_selector=props["dkim_selector"], web_prefix="email")
+        body = domains.adopt(client, props, body) if adopted else domains.create(client, props)
+        for note in domains.notes(props, body, adopted):
+            pulumi.log.warn(note)
         return CreateResult(name, self.outputs(props, body, adopted))
 
     def read(self, id_: str, props: dict) -> ReadResult:
@@ -113,16 +105,22 @@ class DomainProvider(BaseProvider):
 
     def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
         client = self.mailgun(news["region"])
-        if olds.get("retention_days") != news["retention_days"]:
-            client.update_domain(news["name"], message_ttl=retention_seconds(int(news["retention_days"])))
-        return UpdateResult(self.outputs(news, client.get_domain(news["name"]), bool(olds.get("adopted"))))
+        if olds.get("retention_days") != news.get("retention_days"):
+            domains.set_retention(client, news["name"], news.get("retention_days"))
+        if bool(olds.get("automatic_sender_security")) != bool(news.get("automatic_sender_security")):
+            domains.update(client, news["name"], {"use_automatic_sender_security":
+                                                  "true" if news.get("automatic_sender_security") else "false"})
+        body = client.get_domain(news["name"])
+        for note in domains.update_notes(olds, news, body):
+            pulumi.log.warn(note)
+        return UpdateResult(self.outputs(news, body, bool(olds.get("adopted"))))
 
     def delete(self, id_: str, props: dict) -> None:
         others = self.other_stacks(id_, props)
         if others:
             pulumi.log.info(f"{id_}: kept in Mailgun, still used by {', '.join(c.owner for c in others)}")
             return
-        self.mailgun(props["region"]).delete_domain(id_)
+        self.mailgun(props["region"]).delete_domain(id_, progress=pulumi.log.info)
 
 
 class Domain(Resource, module="mailgun", name="Domain"):
@@ -134,24 +132,27 @@ class Domain(Resource, module="mailgun", name="Domain"):
     smtp_host: pulumi.Output[str]
     smtp_login: pulumi.Output[str]
     adopted: pulumi.Output[bool]
+    effective_retention_days: pulumi.Output[Optional[int]]
 
     def __init__(self, resource_name: str, name: pulumi.Input[str], region: pulumi.Input[str] = "us",
                  dkim_key_length: pulumi.Input[int] = 1024, dkim_selector: pulumi.Input[str] = "mg",
-                 retention_days: pulumi.Input[int] = 3, tracking: pulumi.Input[bool] = False,
+                 retention_days: pulumi.Input[Optional[int]] = None, tracking: pulumi.Input[bool] = False,
                  receiving: pulumi.Input[bool] = False, owner: pulumi.Input[str] = "",
-                 nameservers: pulumi.Input[list] = None, opts: Optional[pulumi.ResourceOptions] = None):
+                 nameservers: pulumi.Input[list] = None, automatic_sender_security: pulumi.Input[bool] = False,
+                 opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(DomainProvider(), resource_name, domain_props(
             name=name, region=region, dkim_key_length=dkim_key_length, dkim_selector=dkim_selector,
             retention_days=retention_days, tracking=tracking, receiving=receiving, owner=owner,
-            nameservers=nameservers), opts)
+            nameservers=nameservers, automatic_sender_security=automatic_sender_security), opts)
 
 
 def domain_props(*, name, region, dkim_key_length, dkim_selector, retention_days, tracking, receiving, owner,
-                 nameservers=None) -> dict:
+                 nameservers=None, automatic_sender_security=False) -> dict:
     """The properties a ``Domain`` declares: inputs, plus its outputs as placeholders.
 
     Shared with ``mailgun-setup import``, which must build the very state ``pulumi up`` would."""
     return {"name": name, "region": region, "dkim_key_length": dkim_key_length, "dkim_selector": dkim_selector,
             "retention_days": retention_days, "tracking": tracking, "receiving": receiving, "owner": owner,
             "nameservers": nameservers or [], "state": None, "sender_records": None, "receiver_records": None,
-            "smtp_host": None, "smtp_login": None, "adopted": None}
+            "smtp_host": None, "smtp_login": None, "adopted": None,
+            "automatic_sender_security": automatic_sender_security, "effective_retention_days": None}
