@@ -11,12 +11,15 @@ from .dns.types import normalise_value
 
 
 def _purpose(record_type: str, name: str, value: str) -> str:
+    """By name and value, not by type alone: with automatic sender security the DKIM records are
+    CNAMEs too (``pdk1._domainkey.<domain>`` -> ``pdk1._domainkey.<…>.mailgun.com``), and a
+    DKIM record under the root domain (shared DKIM authority) is still DKIM."""
     if record_type == "MX":
         return "MX"
+    if "._domainkey." in name or (record_type == "CNAME" and "._domainkey." in value):
+        return "DKIM"
     if record_type == "CNAME":
         return "tracking"
-    if "._domainkey." in name:
-        return "DKIM"
     return "SPF" if value.lower().startswith("v=spf1") else "TXT"
 
 
@@ -31,7 +34,9 @@ def _record(raw: dict, domain: str) -> dict:
 
 
 def from_mailgun(body: dict, tracking: bool) -> tuple[list[dict], list[dict]]:
-    """(sender records, receiver records) from a Mailgun domain response."""
+    """(sender records, receiver records) from a Mailgun domain response: names and purposes are
+    Mailgun's (an adopted domain's DKIM may not be where we would predict it); MX records carry
+    their name in Mailgun's answer, else the domain's."""
     domain = body["domain"]["name"]
     sending = [_record(r, domain) for r in body.get("sending_dns_records") or []]
     receiving = [_record(r, domain) for r in body.get("receiving_dns_records") or []]

@@ -4,7 +4,8 @@ from cloudflare import Cloudflare
 
 from mailgun_setup.dns import publish
 from mailgun_setup.dns.cloudflare import OWNER_COMMENT, CloudflareDns
-from mailgun_setup.errors import RecordConflictError, ZoneNotFoundError
+from mailgun_setup.dns.types import Zone
+from mailgun_setup.errors import CloudflareApiError, RecordConflictError, ZoneNotFoundError
 from mailgun_setup.sandbox.mailgun.models import generate_dkim_public_key
 
 from ..sandbox.helpers import lookup
@@ -30,11 +31,44 @@ def test_finds_the_longest_matching_zone(setup, unique):
         backend.zone_by_id("0" * 32)
 
 
-def test_a_zone_id_the_token_cannot_read_is_not_found(setup, sandbox):
-    _client, backend, zone = setup
-    sandbox.control("cloudflare").add_fault(path=f"/zones/{zone.id}$", method="GET", status=403)
-    with pytest.raises(ZoneNotFoundError, match="does not exist or the API token cannot read it"):
-        backend.zone_by_id(zone.id)
+def _scoped(sandbox, sandbox_env, token, zones):
+    sandbox.cloudflare.add_scoped_token(token, zones)
+    return CloudflareDns(Cloudflare(api_token=token, base_url=sandbox_env["CLOUDFLARE_BASE_URL"], max_retries=0))
+
+
+def test_a_token_without_permission_on_the_zone_is_named_as_the_problem(setup, sandbox, sandbox_env, unique):
+    _client, _backend, zone = setup
+    other = _scoped(sandbox, sandbox_env, f"scoped-{unique}", {"elsewhere.org"})
+    with pytest.raises(CloudflareApiError, match="API token was rejected or lacks permission") as info:
+        other.zone_by_id(zone.id)
+    assert info.value.status == 403 and "does not exist" not in str(info.value)
+    with pytest.raises(CloudflareApiError, match="rejected or lacks permission"):
+        other.read(Zone(zone.id, zone.name), f"mail.{unique}.org", "TXT")
+    with pytest.raises(ZoneNotFoundError, match="or the API token may not see it"):
+        other.find_zone(f"mail.{unique}.org")  # Cloudflare lists only the zones a token may see
+
+
+def test_a_rejected_or_malformed_token_is_named_as_the_problem(setup, sandbox_env, unique):
+    for token, status in (("not-a-known-token", 403), ("has spaces in it", 400)):
+        bad = CloudflareDns(Cloudflare(api_token=token, base_url=sandbox_env["CLOUDFLARE_BASE_URL"], max_retries=0))
+        with pytest.raises(CloudflareApiError, match="token was rejected or lacks permission") as info:
+            bad.find_zone(f"mail.{unique}.org")
+        assert info.value.status == status and token not in str(info.value)
+
+
+def test_txt_goes_out_quoted_and_reads_back_quoted_or_not(setup, sandbox_env, unique):
+    client, backend, zone = setup
+    name = f"mail.{unique}.org"
+    client.dns.records.create(zone_id=zone.id, type="TXT", name=name, content="plain-foreign-value", ttl=1)
+    dkim = "k=rsa; p=" + generate_dkim_public_key(2048)
+    found = backend.find_zone(name)
+    publish.publish(backend, found, {(name, "TXT"): ["v=spf1 include:mailgun.org ~all"],
+                                     (f"krs._domainkey.{name}", "TXT"): [dkim]})
+    raw = {r.content for r in client.dns.records.list(zone_id=zone.id, comment={"exact": OWNER_COMMENT})}
+    assert '"v=spf1 include:mailgun.org ~all"' in raw
+    assert f'"{dkim[:255]}" "{dkim[255:]}"' in raw  # character strings of at most 255
+    assert sorted(backend.read(found, name, "TXT").values) == ["plain-foreign-value", "v=spf1 include:mailgun.org ~all"]
+    assert lookup(sandbox_env).txt(f"krs._domainkey.{name}").values == (dkim,)
 
 
 def test_publishes_beside_foreign_values_in_one_batch_and_removes_only_ours(setup, sandbox_env, sandbox, unique):

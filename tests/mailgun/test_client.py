@@ -76,3 +76,89 @@ def test_missing_api_key_is_a_config_error(monkeypatch):
     monkeypatch.delenv("MAILGUN_API_KEY", raising=False)
     with pytest.raises(ConfigError, match="apiKey"):
         api_key_from_env()
+
+
+# --- retention: only when asked for, within the plan ------------------------------------------
+def test_create_without_retention_sends_no_message_ttl(client, mailgun_account, unique):
+    mailgun_account.settings({"plan": "free", "over_plan": "refuse"})  # 3 days would be refused
+    body = client.create_domain(f"mail.{unique}.com", dkim_key_size=1024)
+    assert body["domain"]["message_ttl"] == 0  # the free plan's retention, chosen by Mailgun
+
+
+# --- deletion finishes in the background ------------------------------------------------------
+def test_delete_waits_for_the_background_deletion_with_progress(client, mailgun_account, unique, monkeypatch):
+    name = f"mail.{unique}.com"
+    client.create_domain(name, dkim_key_size=1024)
+    mailgun_account.settings({"deletion_delay": 3.0})
+    monkeypatch.setenv("MAILGUN_SETUP_DELETE_WAIT", "8")  # progress every 15 s, or after a quarter of the wait
+    notes: list[str] = []
+    started = time.monotonic()
+    client.delete_domain(name, poll=0.2, progress=notes.append)
+    assert time.monotonic() - started >= 3.0
+    assert any("still deleting" in n for n in notes) and "deleted by Mailgun after" in notes[-1]
+    assert client.create_domain(name, dkim_key_size=2048)["domain"]["name"] == name  # the name is free again
+
+
+def test_delete_wait_is_bounded_and_says_how_to_wait_longer(client, mailgun_account, unique):
+    name = f"mail.{unique}.com"
+    client.create_domain(name, dkim_key_size=1024)
+    mailgun_account.settings({"deletion_delay": 5.0})
+    with pytest.raises(MailgunApiError, match="still exists 1s after deletion.*MAILGUN_SETUP_DELETE_WAIT"):
+        client.delete_domain(name, wait=1, poll=0.2)
+
+
+def test_delete_wait_defaults_to_five_minutes_and_rejects_nonsense(monkeypatch):
+    from mailgun_setup.mailgun.client import delete_wait_from_env
+    monkeypatch.delenv("MAILGUN_SETUP_DELETE_WAIT", raising=False)
+    assert delete_wait_from_env() == 300
+    monkeypatch.setenv("MAILGUN_SETUP_DELETE_WAIT", "soon")
+    with pytest.raises(ConfigError, match="MAILGUN_SETUP_DELETE_WAIT: must be a number of seconds"):
+        delete_wait_from_env()
+
+
+# --- a create whose answer is lost is not made twice -------------------------------------------
+def _drop_next(sandbox, path, method="POST"):
+    sandbox.control("mailgun-us").add_fault(path=path, method=method, drop_answer=True, count=1)
+
+
+def test_lost_answer_to_a_route_create_makes_no_duplicate(client, sandbox, unique):
+    expression = f'match_recipient("support@mail.{unique}.com")'
+    _drop_next(sandbox, "^/v3/routes$")
+    route = client.create_route(3, "support", expression, ['forward("http://h/")'])
+    mine = [r for r in client.list_routes() if r["expression"] == expression]
+    assert [r["id"] for r in mine] == [route["id"]]
+    assert [r.method for r in sandbox.request_log("mailgun-us") if r.path == "/v3/routes"][:2] == ["POST", "GET"]
+
+
+def test_lost_answer_to_a_credential_create_makes_no_duplicate_and_a_usable_password(client, sandbox, unique):
+    name = f"mail.{unique}.com"
+    client.create_domain(name, dkim_key_size=1024)
+    _drop_next(sandbox, "/credentials$")
+    password = client.create_credential(name, f"support@{name}", None)
+    assert [c["login"] for c in client.list_credentials(name)] == [f"support@{name}"]
+    assert password and sandbox.mailgun.credentials[name][f"support@{name}"].password == password
+
+
+def test_lost_answer_to_a_domain_create_makes_one_domain(client, sandbox, unique):
+    name = f"mail.{unique}.com"
+    _drop_next(sandbox, "^/v4/domains$")
+    body = client.create_domain(name, dkim_key_size=1024)
+    assert body["domain"]["name"] == name and body["sending_dns_records"]
+    posts = [r for r in sandbox.request_log("mailgun-us") if r.method == "POST"]
+    assert len(posts) == 1 and client.get_domain(name) is not None
+
+
+def test_a_5xx_to_a_create_is_reconciled_then_sent_again(client, sandbox, unique):
+    expression = f'match_recipient("hr@mail.{unique}.com")'
+    sandbox.control("mailgun-us").add_fault(path="^/v3/routes$", method="POST", status=502, count=1)
+    client.create_route(1, "hr", expression, ['forward("http://h/")'])
+    assert len([r for r in client.list_routes() if r["expression"] == expression]) == 1
+    calls = [(r.method, r.status) for r in sandbox.request_log("mailgun-us") if r.path == "/v3/routes"]
+    assert calls[:3] == [("POST", 502), ("GET", 200), ("POST", 200)]
+
+
+def test_a_429_to_a_create_is_retried_by_urllib3(client, sandbox, unique):
+    sandbox.control("mailgun-us").add_fault(path="^/v3/routes$", method="POST", status=429, retry_after=0, count=1)
+    client.create_route(1, "it", f'match_recipient("it@mail.{unique}.com")', ['forward("http://h/")'])
+    assert [(r.method, r.status) for r in sandbox.request_log("mailgun-us") if r.path == "/v3/routes"] \
+        == [("POST", 429), ("POST", 200)]

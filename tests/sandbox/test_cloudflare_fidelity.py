@@ -1,4 +1,6 @@
 """The Cloudflare emulator through the official `cloudflare` SDK (v5)."""
+import json
+
 import cloudflare
 import pytest
 from cloudflare import Cloudflare
@@ -80,7 +82,7 @@ def test_batch_is_all_or_nothing(cf, zone, unique):
     with pytest.raises(cloudflare.BadRequestError) as info:
         cf.dns.records.batch(zone_id=zone.id, deletes=[{"id": keep.id}],
                              posts=[{"type": "TXT", "name": f"c.{unique}.org", "content": "new", "ttl": 1}])
-    assert 81057 in _codes(info.value)
+    assert 81058 in _codes(info.value)
     assert sorted(r.content for r in cf.dns.records.list(zone_id=zone.id)) == before == ["kept", "new"]
 
 
@@ -89,7 +91,7 @@ def test_error_codes_for_duplicates_and_cname_conflicts(cf, zone, unique):
     cf.dns.records.create(zone_id=zone.id, type="CNAME", name=name, content="mailgun.org", proxied=False, ttl=1)
     with pytest.raises(cloudflare.BadRequestError) as dup:
         cf.dns.records.create(zone_id=zone.id, type="CNAME", name=name, content="mailgun.org", ttl=1)
-    assert _codes(dup.value) == [81057]
+    assert _codes(dup.value) == [81058]  # an identical record already exists
     with pytest.raises(cloudflare.BadRequestError) as beside_cname:
         cf.dns.records.create(zone_id=zone.id, type="TXT", name=name, content="x", ttl=1)
     assert _codes(beside_cname.value) == [81054]
@@ -104,9 +106,13 @@ def test_error_codes_for_duplicates_and_cname_conflicts(cf, zone, unique):
 
 def test_bad_token_and_unknown_ids(sandbox_env, cf):
     bad = Cloudflare(api_token="wrong", base_url=sandbox_env["CLOUDFLARE_BASE_URL"], max_retries=0)
-    with pytest.raises(cloudflare.AuthenticationError) as auth:
+    with pytest.raises(cloudflare.PermissionDeniedError) as auth:  # 403, as Cloudflare answers a bad token
         list(bad.zones.list())
     assert _codes(auth.value) == [10000]
+    malformed = Cloudflare(api_token="two words", base_url=sandbox_env["CLOUDFLARE_BASE_URL"], max_retries=0)
+    with pytest.raises(cloudflare.BadRequestError) as header:
+        list(malformed.zones.list())
+    assert _codes(header.value) == [6003]
     with pytest.raises(cloudflare.NotFoundError):
         cf.dns.records.get(dns_record_id="nope", zone_id="nozone")
 
@@ -119,3 +125,42 @@ def test_sdk_retries_injected_429_and_5xx(cf, zone, sandbox, unique):
     record = cf.dns.records.create(zone_id=zone.id, type="TXT", name=f"r.{unique}.org", content="through", ttl=1)
     assert record.content == "through"
     assert [r.status for r in sandbox.request_log("cloudflare") if r.method == "POST"] == [429, 502, 200]
+
+
+def test_identical_txt_is_recognised_quoted_or_not(cf, zone, unique):
+    cf.dns.records.create(zone_id=zone.id, type="TXT", name=f"q.{unique}.org", content="same", ttl=1)
+    with pytest.raises(cloudflare.BadRequestError) as dup:
+        cf.dns.records.create(zone_id=zone.id, type="TXT", name=f"q.{unique}.org", content='"same"', ttl=1)
+    assert _codes(dup.value) == [81058]
+
+
+def test_results_validate_strictly_against_the_sdk_types(cf, zone, sandbox_env, unique):
+    """Every zone, record and batch answer, as raw JSON, through the SDK's pydantic models in strict mode."""
+    import requests
+    from cloudflare.types.dns import RecordBatchResponse, record_response
+    from cloudflare.types.zones import Zone
+
+    base, headers = sandbox_env["CLOUDFLARE_BASE_URL"], {"Authorization": f"Bearer {sandbox_env['CLOUDFLARE_API_TOKEN']}"}
+    models = {"TXT": record_response.TXTRecord, "MX": record_response.MXRecord, "CNAME": record_response.CNAMERecord}
+
+    def result(method, path, **kwargs):
+        answer = requests.request(method, base + path, headers=headers, **kwargs)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["result"]
+
+    def strictly(model, data):  # as JSON: strict mode still reads ISO 8601 strings as datetimes there
+        model.model_validate_json(json.dumps(data), strict=True)
+
+    strictly(Zone, result("GET", f"/zones/{zone.id}"))
+    for listed in result("GET", "/zones", params={"name": f"{unique}.org"}):
+        strictly(Zone, listed)
+    posts = [{"type": "TXT", "name": f"mail.{unique}.org", "content": '"v=spf1 include:mailgun.org ~all"', "ttl": 1},
+             {"type": "MX", "name": f"mail.{unique}.org", "content": "mxa.mailgun.org", "priority": 10, "ttl": 1},
+             {"type": "CNAME", "name": f"email.mail.{unique}.org", "content": "mailgun.org", "ttl": 1, "proxied": False}]
+    batch = result("POST", f"/zones/{zone.id}/dns_records/batch", json={"posts": posts})
+    strictly(RecordBatchResponse, batch)
+    for record in batch["posts"] + result("GET", f"/zones/{zone.id}/dns_records"):
+        strictly(models[record["type"]], record)
+    single = result("POST", f"/zones/{zone.id}/dns_records", json={"type": "TXT", "name": f"x.{unique}.org",
+                                                                   "content": '"x"', "ttl": 1})
+    strictly(models["TXT"], single)

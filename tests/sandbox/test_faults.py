@@ -1,6 +1,7 @@
 """Fault injection and request logs, driven over HTTP as a test in another process would."""
 import time
 
+import pytest
 import requests
 
 
@@ -34,3 +35,29 @@ def test_latency_and_until_cleared(sandbox_env):
 def test_bad_rule_is_rejected(sandbox_env):
     response = requests.post(f"{sandbox_env['AWS_ENDPOINT_URL_ROUTE_53']}/_sandbox/faults", json={"nope": 1})
     assert response.status_code == 400 and "bad fault rule" in response.json()["message"]
+
+
+def test_drop_answer_applies_the_request_then_closes_the_connection(sandbox_env, unique):
+    base = sandbox_env["MAILGUN_API_URL_US"]
+    auth = ("api", sandbox_env["MAILGUN_API_KEY"])
+    requests.post(f"{base}/_sandbox/faults", json={"path": "^/v3/routes$", "method": "POST", "drop_answer": True})
+    expression = f'match_recipient("x@mail.{unique}.com")'
+    with pytest.raises(requests.ConnectionError):
+        requests.post(f"{base}/v3/routes", auth=auth, data={"expression": expression, "action": "stop()"})
+    routes = requests.get(f"{base}/v3/routes", auth=auth, params={"limit": 1000}).json()["items"]
+    assert [r["expression"] for r in routes].count(expression) == 1  # applied all the same
+
+
+def test_account_settings_change_at_run_time_over_http(sandbox_env, unique):
+    base = sandbox_env["MAILGUN_API_URL_US"]
+    auth = ("api", sandbox_env["MAILGUN_API_KEY"])
+    before = requests.get(f"{base}/_sandbox/settings").json()
+    try:
+        assert requests.post(f"{base}/_sandbox/settings", json={"plan": "foundation"}).json()["plan"] == "foundation"
+        created = requests.post(f"{base}/v4/domains", auth=auth, data={"name": f"mail.{unique}.com",
+                                                                       "message_ttl": 7 * 86400}).json()
+        assert created["domain"]["message_ttl"] == 86400  # capped by the plan
+        bad = requests.post(f"{base}/_sandbox/settings", json={"plan": "platinum"})
+        assert bad.status_code == 400 and "plan must be one of" in bad.json()["message"]
+    finally:
+        requests.post(f"{base}/_sandbox/settings", json=before)

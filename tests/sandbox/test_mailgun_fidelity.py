@@ -1,4 +1,8 @@
-"""The Mailgun emulator through the official `mailgun` SDK and plain `requests`."""
+"""The Mailgun emulator through the official `mailgun` SDK and plain `requests`.
+
+Domains are created and listed through the SDK's ``domainlist`` (``/v4/domains``, the spec's
+paths); the SDK has no call for GET/PUT ``/v4/domains/{name}``, so those go through requests.
+Mailgun has no ``/v3`` list, create, get, update or verify of domains (only DELETE)."""
 import pytest
 import requests
 from mailgun.client import Client
@@ -16,6 +20,12 @@ def eu(sandbox_env):
     return Client(auth=("api", sandbox_env["MAILGUN_API_KEY"]), api_url=sandbox_env["MAILGUN_API_URL_EU"])
 
 
+def _v4(env, method, domain, suffix=""):
+    """GET/PUT /v4/domains/{name}[suffix] on the US host."""
+    return requests.request(method, f"{env['MAILGUN_API_URL_US']}/v4/domains/{domain}{suffix}",
+                            auth=("api", env["MAILGUN_API_KEY"]))
+
+
 def _publish(env, zone_id, records):
     client = route53(env)
     for record in records:
@@ -25,7 +35,7 @@ def _publish(env, zone_id, records):
 
 
 def test_create_domain_gives_mailgun_shaped_records(us, unique):
-    body = us.domains.create(data={"name": f"mail.{unique}.com", "dkim_key_size": 2048}).json()
+    body = us.domainlist.create(data={"name": f"mail.{unique}.com", "dkim_key_size": 2048}).json()
     assert body["domain"]["state"] == "unverified" and body["domain"]["name"] == f"mail.{unique}.com"
     sending = {r["record_type"] + ":" + r["name"]: r for r in body["sending_dns_records"]}
     spf = sending[f"TXT:mail.{unique}.com"]
@@ -35,14 +45,14 @@ def test_create_domain_gives_mailgun_shaped_records(us, unique):
     assert sending[f"CNAME:email.mail.{unique}.com"]["value"] == "mailgun.org"
     mx = body["receiving_dns_records"]
     assert [(r["value"], r["priority"]) for r in mx] == [("mxa.mailgun.org", "10"), ("mxb.mailgun.org", "10")]
-    assert all("name" not in r for r in mx)
+    assert all(r["name"] == f"mail.{unique}.com" for r in mx)
 
 
-def test_eu_domain_records_and_one_global_namespace(us, eu, unique):
-    body = eu.domains.create(data={"name": f"mail.{unique}.eu"}).json()
+def test_eu_domain_records_and_one_global_namespace(us, eu, sandbox_env, unique):
+    body = eu.domainlist.create(data={"name": f"mail.{unique}.eu"}).json()
     assert "include:eu.mailgun.org" in body["sending_dns_records"][0]["value"]
-    assert us.domains.get(domain=f"mail.{unique}.eu").status_code == 404  # region-bound
-    taken = us.domains.create(data={"name": f"mail.{unique}.eu"})
+    assert _v4(sandbox_env, "GET", f"mail.{unique}.eu").status_code == 404  # region-bound
+    taken = us.domainlist.create(data={"name": f"mail.{unique}.eu"})
     assert taken.status_code == 400 and "already taken" in taken.json()["message"]
     names = [d["name"] for d in eu.domainlist.get().json()["items"]]
     assert f"mail.{unique}.eu" in names
@@ -50,12 +60,12 @@ def test_eu_domain_records_and_one_global_namespace(us, eu, unique):
 
 def test_verify_queries_real_dns(us, sandbox_env, unique):
     zone_id = new_r53_zone(route53(sandbox_env), f"{unique}.com")
-    created = us.domains.create(data={"name": f"mail.{unique}.com"}).json()
-    first = us.domains.put(domain=f"mail.{unique}.com", verify=True).json()
+    created = us.domainlist.create(data={"name": f"mail.{unique}.com"}).json()
+    first = _v4(sandbox_env, "PUT", f"mail.{unique}.com", "/verify").json()
     assert first["domain"]["state"] == "unverified"
     assert {r["valid"] for r in first["sending_dns_records"]} == {"invalid"}
     _publish(sandbox_env, zone_id, [r for r in created["sending_dns_records"] if r["record_type"] == "TXT"])
-    second = us.domains.put(domain=f"mail.{unique}.com", verify=True).json()
+    second = _v4(sandbox_env, "PUT", f"mail.{unique}.com", "/verify").json()
     assert second["domain"]["state"] == "active"
     valid = {r["record_type"]: r["valid"] for r in second["sending_dns_records"]}
     assert valid == {"TXT": "valid", "CNAME": "invalid"}
@@ -66,7 +76,7 @@ def test_verify_queries_real_dns(us, sandbox_env, unique):
 
 def test_smtp_credentials(us, unique):
     domain = f"mail.{unique}.com"
-    us.domains.create(data={"name": domain})
+    us.domainlist.create(data={"name": domain})
     assert us.domains_credentials.create(domain=domain, data={"login": f"support@{domain}",
                                                              "password": "s3cret-pass"}).status_code == 200
     generated = us.domains_credentials.create(domain=domain, data={"login": f"hr@{domain}"}).json()
@@ -101,11 +111,25 @@ def test_routes_are_region_bound(us, eu, unique):
     assert us.routes.get(route_id=route["id"]).status_code == 404
 
 
-def test_delete_domain(us, unique):
+def test_delete_domain(us, sandbox_env, unique):
     domain = f"mail.{unique}.com"
-    us.domains.create(data={"name": domain})
+    us.domainlist.create(data={"name": domain})
     assert us.domains.delete(domain=domain).status_code == 200
-    assert us.domains.get(domain=domain).status_code == 404
+    assert _v4(sandbox_env, "GET", domain).status_code == 404
+
+
+def test_no_v3_domain_paths_but_delete(us, sandbox_env, unique):
+    """The spec lists GET/POST /v4/domains, GET/PUT /v4/domains/{name}, PUT …/verify and
+    DELETE /v3/domains/{name}; the /v3 forms of the others do not exist."""
+    domain = f"mail.{unique}.com"
+    base, auth = sandbox_env["MAILGUN_API_URL_US"], ("api", sandbox_env["MAILGUN_API_KEY"])
+    assert requests.post(f"{base}/v3/domains", auth=auth, data={"name": domain}).status_code in (404, 405)
+    us.domainlist.create(data={"name": domain})
+    assert requests.get(f"{base}/v3/domains", auth=auth).status_code in (404, 405)
+    assert requests.get(f"{base}/v3/domains/{domain}", auth=auth).status_code in (404, 405)
+    assert requests.put(f"{base}/v3/domains/{domain}", auth=auth, data={"wildcard": "true"}).status_code in (404, 405)
+    assert requests.put(f"{base}/v3/domains/{domain}/verify", auth=auth).status_code in (404, 405)
+    assert _v4(sandbox_env, "GET", domain).status_code == 200
 
 
 def test_auth_and_error_shapes(sandbox_env, unique):
@@ -120,7 +144,7 @@ def test_auth_and_error_shapes(sandbox_env, unique):
 
 def test_webhooks_and_tracking(us, sandbox_env, unique):
     domain = f"mail.{unique}.com"
-    us.domains.create(data={"name": domain})
+    us.domainlist.create(data={"name": domain})
     auth = ("api", sandbox_env["MAILGUN_API_KEY"])
     base = f"{sandbox_env['MAILGUN_API_URL_US']}/v3/domains/{domain}"
     created = requests.post(f"{base}/webhooks", auth=auth, data={"id": "permanent_fail", "url": "https://h/fail"})
@@ -130,6 +154,8 @@ def test_webhooks_and_tracking(us, sandbox_env, unique):
     assert requests.put(f"{base}/tracking/click", auth=auth, data={"active": "yes"}).status_code == 200
     tracking = requests.get(f"{base}/tracking", auth=auth).json()["tracking"]
     assert tracking["click"]["active"] is True and tracking["open"]["active"] is False
+    assert tracking["web_scheme"] == "http" and tracking["open"]["place_at_the_top"] is False
+    assert "%unsubscribe_url%" in tracking["unsubscribe"]["html_footer"]
 
 
 def test_injected_429_carries_retry_after(sandbox, sandbox_env, unique):

@@ -3,8 +3,11 @@
 Each value is its own Cloudflare record. Ours carry :data:`OWNER_COMMENT`; removal deletes
 only records that carry it, so a foreign record with the same value is never touched.
 Records are always sent with full names (checked to end in the zone, against the "zone
-appended twice" mistake) and ``proxied=False``. Changes go out as one batch call.
-The SDK retries 429 and 5xx itself.
+appended twice" mistake) and ``proxied=False``; TXT content goes out as quoted character
+strings (the SDK's types ask for them; Cloudflare flags unquoted TXT), and is read back
+quoted or not. Changes go out as one batch call. The SDK retries 429 and 5xx itself.
+A rejected or under-scoped token (403, code 10000) or a malformed one (400, 6003) is said
+to be a token problem, not a missing zone.
 """
 from __future__ import annotations
 
@@ -16,12 +19,14 @@ from cloudflare import Cloudflare
 
 from ..cache import ListCache, remembered
 from ..errors import AmbiguousZoneError, CloudflareApiError, RecordConflictError, ZoneNotFoundError
-from .txt import unquote_txt
+from .txt import quote_txt, unquote_txt
 from .plan import RecordChange
 from .types import RecordSet, Zone, normalise_value
 
 OWNER_COMMENT = "managed-by: mailgun-setup"
 CNAME_CONFLICT_CODES = {81053, 81054}
+IDENTICAL_CODES = {81057, 81058}  # the record exists / an identical record exists
+TOKEN_CODES = {10000, 6003}  # token rejected or without permission / malformed Authorization header
 
 
 @dataclass(frozen=True)
@@ -54,11 +59,18 @@ def _api_error(action: str, exc: cloudflare.APIStatusError) -> Exception:
     errors = exc.body.get("errors", []) if isinstance(exc.body, dict) else []
     codes = {e.get("code") for e in errors}
     detail = "; ".join(f"{e.get('code')}: {e.get('message')}" for e in errors) or str(exc)
+    if codes & TOKEN_CODES or exc.status_code in (401, 403):
+        return CloudflareApiError(f"Cloudflare could not {action}: the API token was rejected or lacks permission "
+                                  f"({detail}); give CLOUDFLARE_API_TOKEN (or mailgun-setup:cloudflareApiToken) "
+                                  f"Zone:Read and DNS:Edit on this zone", exc.status_code)
     if 7003 in codes or exc.status_code == 404:
         return ZoneNotFoundError(f"Cloudflare could not {action}: {detail} (the zone no longer exists?)")
     if codes & CNAME_CONFLICT_CODES:
         return RecordConflictError(f"Cloudflare refused to {action}: {detail} (a CNAME cannot share its name "
                                    f"with any other record; remove the conflicting record or pick another name)")
+    if codes & IDENTICAL_CODES:
+        return RecordConflictError(f"Cloudflare refused to {action}: {detail} (an identical record is already in "
+                                   f"the zone)")
     return CloudflareApiError(f"Cloudflare {action} failed: {detail}", exc.status_code)
 
 
@@ -84,14 +96,12 @@ class CloudflareDns:
                                          f"to pick one")
             if zones:
                 return Zone(zones[0].id, zones[0].name, tuple(zones[0].name_servers or ()))
-        raise ZoneNotFoundError(f"no Cloudflare zone holds {_bare(name)}")
+        raise ZoneNotFoundError(f"no Cloudflare zone holds {_bare(name)} (or the API token may not see it)")
 
     def zone_by_id(self, zone_id: str) -> Zone:
         try:
             zone = remembered(self.memo, ("cloudflare", "zone", zone_id),
                               lambda: self.client.zones.get(zone_id=zone_id))
-        except cloudflare.PermissionDeniedError:  # Cloudflare's answer for a zone outside the token's reach
-            zone = None
         except cloudflare.APIStatusError as exc:
             raise _api_error(f"get zone {zone_id}", exc) from None
         if zone is None:
@@ -122,7 +132,7 @@ class CloudflareDns:
             priority, host = value.split(" ", 1)
             body.update(priority=int(priority), content=host)
         else:
-            body["content"] = value
+            body["content"] = quote_txt(value) if rtype == "TXT" else value
         return body
 
     def apply(self, zone: Zone, changes: list[RecordChange]) -> None:
@@ -134,6 +144,8 @@ class CloudflareDns:
             ids = dict(zip(before.values, before.wire))
             owned = dict(zip(before.values, before.owned))
             posts += [self._body(zone, change.name, change.rtype, change.ttl, v) for v in change.add]
+            # A patch touches a foreign record (an SPF merged into it, or given back): its TXT keeps
+            # the plain form people type; records we create are quoted (_body). Never left proxied.
             patches += [{"id": ids[old], "content": new, "proxied": False}
                         for old, new in change.replace if new is not None]
             deletes += [{"id": ids[v]} for v in change.remove if owned.get(v)]

@@ -4,16 +4,25 @@ Hosts come from ``MAILGUN_API_URL_US`` / ``MAILGUN_API_URL_EU`` when set (the sa
 Mailgun's public hosts. The key is only ever in the session's Basic auth: error messages
 name the method, path, status and Mailgun's message, never the key.
 
-POSTs are retried too: a create that did reach Mailgun before a 5xx comes back as
-"already exists" on the retry, which the resources treat as "adopt", so a retried or
-re-run ``pulumi up`` converges instead of failing.
+Creates (POST) are not retried blindly: a POST whose answer was lost (timeout, reset, 5xx)
+may have been applied, and sending it again makes a second route. urllib3 retries a POST
+only when Mailgun certainly did not act on it (the connection never opened, or a 429).
+Otherwise the client *reconciles*: it reads what exists (the domain, the login, a route
+with the same expression/actions/priority/description) and returns that, and sends the
+POST again only when nothing is there.
+
+Domain deletion happens in the background at Mailgun: :meth:`MailgunClient.delete_domain`
+waits, bounded (``MAILGUN_SETUP_DELETE_WAIT`` seconds, default 300 like the Terraform
+provider), for GET to answer 404, reporting progress.
 """
 from __future__ import annotations
 
 import os
 import re
+import secrets
+import string
 import time
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -25,6 +34,9 @@ PUBLIC_HOSTS = {"us": "https://api.mailgun.net", "eu": "https://api.eu.mailgun.n
 HOST_ENV = {"us": "MAILGUN_API_URL_US", "eu": "MAILGUN_API_URL_EU"}
 PAGE_SIZE = 100
 SAME_PASSWORD = re.compile(r"same|differ|identical", re.IGNORECASE)  # Mailgun's "same password" 400
+DELETE_WAIT_ENV = "MAILGUN_SETUP_DELETE_WAIT"
+DEFAULT_DELETE_WAIT = 300.0
+PROGRESS_EVERY = 15.0
 
 
 def base_url_for(region: str) -> str:
@@ -40,10 +52,40 @@ def api_key_from_env() -> str:
     return key
 
 
+def delete_wait_from_env() -> float:
+    text = os.environ.get(DELETE_WAIT_ENV, "").strip()
+    if not text:
+        return DEFAULT_DELETE_WAIT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1
+    if seconds <= 0:
+        raise ConfigError(f"{DELETE_WAIT_ENV}: must be a number of seconds above 0 (got {text!r})")
+    return seconds
+
+
+class SafeRetry(Retry):
+    """urllib3's Retry, except that a non-idempotent request (POST) is retried on a status only
+    for 429: Mailgun refused it before acting on it. A 5xx or a lost answer to a POST is not
+    retried here; the client reconciles by reading instead."""
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if status_code == 429 and method.upper() not in self.allowed_methods:
+            return bool(self.total)
+        return super().is_retry(method, status_code, has_retry_after)
+
+
 def default_retry() -> Retry:
-    return Retry(total=6, connect=3, read=2, status=6, backoff_factor=0.5, backoff_max=30,
-                 status_forcelist=(429, 500, 502, 503, 504), allowed_methods=None,
-                 respect_retry_after_header=True, raise_on_status=False)
+    # allowed_methods stays urllib3's default (idempotent methods): read errors and 5xx on a
+    # POST surface to the client; connect errors are retried for every method (nothing was sent).
+    return SafeRetry(total=6, connect=3, read=2, status=6, backoff_factor=0.5, backoff_max=30,
+                     status_forcelist=(429, 500, 502, 503, 504),
+                     respect_retry_after_header=True, raise_on_status=False)
+
+
+class AnswerLost(MailgunApiError):
+    """A create whose outcome is unknown: the request may or may not have been applied."""
 
 
 class MailgunClient:
@@ -66,10 +108,15 @@ class MailgunClient:
         try:
             response = self.session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
         except requests.RequestException as exc:
-            raise MailgunApiError(f"Mailgun {method} {path}: {type(exc).__name__}: could not reach "
-                                  f"{self.base_url}") from None
+            message = f"Mailgun {method} {path}: {type(exc).__name__}: could not reach {self.base_url}"
+            if method == "POST" and _answer_may_be_lost(exc):
+                raise AnswerLost(message) from None
+            raise MailgunApiError(message) from None
         if response.status_code == 404 and ok_missing:
             return None
+        if method == "POST" and response.status_code >= 500:
+            raise AnswerLost(f"Mailgun {method} {path} failed with {response.status_code}: {_message(response)}",
+                             response.status_code)
         if response.status_code >= 400:
             raise MailgunApiError(f"Mailgun {method} {path} failed with {response.status_code}: "
                                   f"{_message(response)}", response.status_code)
@@ -89,10 +136,21 @@ class MailgunClient:
     def get_domain(self, name: str) -> Optional[dict]:
         return self.request("GET", f"/v4/domains/{name}", ok_missing=True)
 
-    def create_domain(self, name: str, dkim_key_size: int, message_ttl: int, **extra: Any) -> dict:
+    def create_domain(self, name: str, dkim_key_size: int, message_ttl: Optional[int] = None, **extra: Any) -> dict:
+        """Create; ``message_ttl`` None leaves retention to Mailgun (the plan's default).
+
+        Reconciles a lost answer: when the POST's outcome is unknown, or a retry finds the name
+        taken, the domain is read back and returned if it exists in this region."""
         data = {"name": name, "dkim_key_size": dkim_key_size, "message_ttl": message_ttl,
-                **{k: v for k, v in extra.items() if v is not None}}
-        return self.request("POST", "/v4/domains", data=data)
+                **extra}
+        data = {k: _form(v) for k, v in data.items() if v is not None}
+        try:
+            return self.request("POST", "/v4/domains", data=data)
+        except AnswerLost:
+            found = self.get_domain(name)
+            if found is not None:
+                return found
+            return self.request("POST", "/v4/domains", data=data)
 
     def update_domain(self, name: str, **changes: Any) -> dict:
         return self.request("PUT", f"/v4/domains/{name}", data=changes)
@@ -100,24 +158,56 @@ class MailgunClient:
     def verify_domain(self, name: str) -> dict:
         return self.request("PUT", f"/v4/domains/{name}/verify")
 
-    def delete_domain(self, name: str, wait: float = 30, poll: float = 0.5) -> None:
-        """Delete and wait until GET answers 404 (deletion is eventually consistent)."""
+    def delete_domain(self, name: str, wait: Optional[float] = None, poll: float = 0.5,
+                      progress: Optional[Callable[[str], None]] = None) -> None:
+        """Delete, then wait (bounded: ``wait`` seconds, else ``MAILGUN_SETUP_DELETE_WAIT``, else 300)
+        until GET answers 404: Mailgun deletes in the background, and creating the same name
+        before it has finished fails with "already taken". ``progress`` hears about the wait
+        every 15 s."""
+        wait = delete_wait_from_env() if wait is None else wait
         if self.request("DELETE", f"/v3/domains/{name}", ok_missing=True) is None:
             return
-        deadline = time.monotonic() + wait
+        started = time.monotonic()
+        next_note = started + min(PROGRESS_EVERY, wait / 4)
         while self.get_domain(name) is not None:
-            if time.monotonic() > deadline:
-                raise MailgunApiError(f"Mailgun domain {name} still exists {wait:.0f}s after deletion")
+            now = time.monotonic()
+            if now - started > wait:
+                raise MailgunApiError(f"Mailgun domain {name} still exists {wait:.0f}s after deletion was "
+                                      f"accepted (Mailgun deletes in the background); raise {DELETE_WAIT_ENV} "
+                                      f"and run again")
+            if progress and now >= next_note:
+                progress(f"{name}: Mailgun is still deleting the domain ({now - started:.0f}s of at most "
+                         f"{wait:.0f}s)")
+                next_note = now + PROGRESS_EVERY
             time.sleep(poll)
+        if progress and time.monotonic() - started >= 1:
+            progress(f"{name}: deleted by Mailgun after {time.monotonic() - started:.0f}s")
 
     # --- SMTP credentials -------------------------------------------------
     def list_credentials(self, domain: str) -> list[dict]:
         return list(self._pages(f"/v3/domains/{domain}/credentials"))
 
     def create_credential(self, domain: str, login: str, password: Optional[str]) -> Optional[str]:
-        """Returns the password Mailgun generated when none was given (shown only this once)."""
+        """Returns the password Mailgun generated when none was given (shown only this once).
+
+        A lost answer is reconciled by listing the logins: when ours is there the create went
+        through. Mailgun's generated password went with the answer, so one is generated here
+        and set (PUT) instead; a given password is set again so the two surely agree."""
         data = {"login": login, **({"password": password} if password else {})}
-        body = self.request("POST", f"/v3/domains/{domain}/credentials", data=data)
+        path = f"/v3/domains/{domain}/credentials"
+        try:
+            body = self.request("POST", path, data=data)
+        except AnswerLost:
+            if not any(c.get("login", "").lower() == login.lower() for c in self.list_credentials(domain)):
+                body = self.request("POST", path, data=data)
+            else:
+                chosen = password or _password()
+                try:
+                    self.change_password(domain, login, chosen)
+                except MailgunApiError as exc:
+                    if exc.status != 400 or not password:  # 400: the same password again: already set
+                        raise
+                return None if password else chosen
         return (body.get("credentials") or {}).get(login)
 
     def change_password(self, domain: str, login: str, password: str) -> None:
@@ -142,8 +232,17 @@ class MailgunClient:
         return None if body is None else body["route"]
 
     def create_route(self, priority: int, description: str, expression: str, actions: list[str]) -> dict:
+        """Create; a lost answer is reconciled by looking for the route among the region's routes
+        (same expression, actions, priority and description) before sending it again."""
         data = {"priority": priority, "description": description, "expression": expression, "action": actions}
-        return self.request("POST", "/v3/routes", data=data)["route"]
+        try:
+            return self.request("POST", "/v3/routes", data=data)["route"]
+        except AnswerLost:
+            wanted = (int(priority), description or "", expression, list(actions))
+            for route in self.list_routes():
+                if _route_key(route) == wanted:
+                    return route
+            return self.request("POST", "/v3/routes", data=data)["route"]
 
     def update_route(self, route_id: str, priority: int, description: str, expression: str,
                      actions: list[str]) -> dict:
@@ -152,6 +251,33 @@ class MailgunClient:
 
     def delete_route(self, route_id: str) -> None:
         self.request("DELETE", f"/v3/routes/{route_id}", ok_missing=True)
+
+
+def _form(value: Any) -> Any:
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
+def _answer_may_be_lost(exc: requests.RequestException) -> bool:
+    """A read timeout, or a connection error after the request went out (reset, remote closed)
+    rather than before it (refused, DNS, connect timeout): the POST may have been applied."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return False
+    if isinstance(exc, requests.Timeout):
+        return True
+    if isinstance(exc, requests.ConnectionError):
+        return not any(word in repr(exc) for word in ("NewConnectionError", "NameResolutionError"))
+    return False
+
+
+def _route_key(route: dict) -> tuple:
+    actions = route.get("actions") or route.get("action") or []
+    actions = [actions] if isinstance(actions, str) else list(actions)
+    return int(route.get("priority", 0)), route.get("description") or "", route.get("expression"), actions
+
+
+def _password(length: int = 24) -> str:
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(length))
 
 
 def _message(response: requests.Response) -> str:

@@ -16,8 +16,9 @@ from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, Upda
 
 from .. import records, rules
 from ..errors import ConfigError
+from ..mailgun import domains
 from ..mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
-                             REGIONS, RETENTION_DAYS, SMTP_HOSTS, retention_seconds)
+                             REGIONS, RETENTION_DAYS, SMTP_HOSTS)
 from ..rules import Problem
 from .common import BaseProvider, failures, known
 from .inputs import Inputs
@@ -38,7 +39,9 @@ class DomainInputs(Inputs):
     receiving: pulumi.Input[bool] = False
     owner: pulumi.Input[str] = ""
     nameservers: pulumi.Input[list] = field(default_factory=list)
-    OUTPUTS = ("state", "sender_records", "receiver_records", "smtp_host", "smtp_login", "adopted")
+    automatic_sender_security: pulumi.Input[bool] = False  # DKIM as CNAMEs to Mailgun (it rotates the keys)
+    OUTPUTS = ("state", "sender_records", "receiver_records", "smtp_host", "smtp_login", "adopted",
+               "effective_retention_days")
 
 
 def problems(props: dict) -> list[Problem]:
@@ -55,17 +58,13 @@ def problems(props: dict) -> list[Problem]:
     return found
 
 
-def _selector_of(body: dict) -> Optional[str]:
-    for record in body.get("sending_dns_records") or []:
-        name = record.get("name") or ""
-        if "._domainkey." in name:
-            return name.split("._domainkey.", 1)[0]
-    return None
+_selector_of = domains.own_selector
 
 
 class DomainProvider(BaseProvider):
     kind = "Mailgun domain"
-    fields = ("name", "region", "dkim_key_length", "dkim_selector", "retention_days", "tracking", "receiving")
+    fields = ("name", "region", "dkim_key_length", "dkim_selector", "retention_days", "tracking", "receiving",
+              "automatic_sender_security")
     replace_on = {
         "name": "cannot be changed; a new subdomain is created",
         "region": REGION_REASON,
@@ -82,6 +81,7 @@ class DomainProvider(BaseProvider):
         sender, receiver = records.from_mailgun(body, bool(props.get("tracking")))
         domain = body["domain"]
         return {**props, "name": domain["name"], "state": domain.get("state"),
+                "effective_retention_days": domains.effective_days(body),
                 "dkim_selector": _selector_of(body) or props.get("dkim_selector"),
                 "sender_records": sender, "receiver_records": receiver if props.get("receiving") else [],
                 "smtp_host": SMTP_HOSTS[props["region"]], "smtp_login": domain.get("smtp_login"),
@@ -111,14 +111,9 @@ class DomainProvider(BaseProvider):
         client = self.mailgun(props["region"])
         body = self.existing(props)
         adopted = body is not None
-        ttl = _ttl(props)
-        if adopted:
-            if ttl is not None and int(body["domain"].get("message_ttl", -1)) != ttl:
-                client.update_domain(name, message_ttl=ttl)
-                body = client.get_domain(name)
-        else:
-            body = client.create_domain(name, int(props["dkim_key_length"]), ttl,
-                                        dkim_selector=props["dkim_selector"], web_prefix="email")
+        body = domains.adopt(client, props, body) if adopted else domains.create(client, props)
+        for note in domains.notes(props, body, adopted):
+            pulumi.log.warn(note)
         return CreateResult(name, self.outputs(props, body, adopted))
 
     def read(self, id_: str, props: dict) -> ReadResult:
@@ -130,16 +125,22 @@ class DomainProvider(BaseProvider):
 
     def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
         client = self.mailgun(news["region"])
-        if olds.get("retention_days") != news.get("retention_days") and _ttl(news) is not None:
-            client.update_domain(news["name"], message_ttl=_ttl(news))
-        return UpdateResult(self.outputs(news, client.get_domain(news["name"]), bool(olds.get("adopted"))))
+        if olds.get("retention_days") != news.get("retention_days"):
+            domains.set_retention(client, news["name"], news.get("retention_days"))
+        if bool(olds.get("automatic_sender_security")) != bool(news.get("automatic_sender_security")):
+            domains.update(client, news["name"], {"use_automatic_sender_security":
+                                                  "true" if news.get("automatic_sender_security") else "false"})
+        body = client.get_domain(news["name"])
+        for note in domains.update_notes(olds, news, body):
+            pulumi.log.warn(note)
+        return UpdateResult(self.outputs(news, body, bool(olds.get("adopted"))))
 
     def delete(self, id_: str, props: dict) -> None:
         others = self.other_stacks(id_, props)
         if others:
             pulumi.log.info(f"{id_}: kept in Mailgun, still used by {', '.join(c.owner for c in others)}")
             return
-        self.mailgun(props["region"]).delete_domain(id_)
+        self.mailgun(props["region"]).delete_domain(id_, progress=pulumi.log.info)
 
 
 class Domain(Resource, module="mailgun", name="Domain"):
@@ -153,12 +154,8 @@ class Domain(Resource, module="mailgun", name="Domain"):
     smtp_host: pulumi.Output[str]
     smtp_login: pulumi.Output[str]
     adopted: pulumi.Output[bool]
+    effective_retention_days: pulumi.Output[Optional[int]]
 
     def __init__(self, resource_name: str, inputs: DomainInputs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(DomainProvider(), resource_name, inputs.props(), opts)
 
-
-def _ttl(props: dict) -> Optional[int]:
-    """Mailgun's ``message_ttl`` for the declared retention; None when none is declared."""
-    days = props.get("retention_days")
-    return None if days is None else retention_seconds(int(days))

@@ -27,6 +27,9 @@ class RecordProvider(BaseProvider):
         return f"{props.get('type')} {props.get('name')}"
 
     def _look(self, props: dict, wait: bool) -> dict:
+        if not props.get("value"):  # predicted, but Mailgun's answer has no such record (an adopted domain)
+            return {**props, "status": "not asked for", "found": [],
+                    "detail": "Mailgun asks for other records for this domain: see its sender records"}
         record = {k: props[k] for k in ("type", "name", "value")}
         if props.get("priority") is not None:
             record["priority"] = props["priority"]

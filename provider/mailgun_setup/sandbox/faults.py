@@ -5,14 +5,18 @@ Every emulator is wrapped in :class:`ControlledApp`, a WSGI middleware that
   * injects faults chosen at run time: a status (429 with ``Retry-After``, 5xx…)
     or added latency, for requests whose method and path match, a set number
     of times;
-  * serves ``/_sandbox/requests`` and ``/_sandbox/faults`` so a test in another
-    process can read the log and switch faults on and off over HTTP.
+  * can serve a request and then drop its answer (``drop_answer``): the change is made,
+    the client sees the connection close, as after a timeout or a reset;
+  * serves ``/_sandbox/requests``, ``/_sandbox/faults`` and ``/_sandbox/settings`` so a test
+    in another process can read the log, switch faults on and off, and change service
+    settings (the Mailgun plan, the deletion delay) over HTTP.
 """
 from __future__ import annotations
 
 import itertools
 import json
 import re
+import socket
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -30,6 +34,7 @@ class FaultRule:
     latency: float = 0.0  # seconds to wait before serving (or failing)
     count: Optional[int] = 1  # how many requests it applies to; None = until cleared
     code: Optional[str] = None  # service error code (Route 53 "Throttling", …)
+    drop_answer: bool = False  # serve the request, then close the connection without answering
     id: int = 0
 
     def matches(self, method: str, path: str) -> bool:
@@ -50,6 +55,8 @@ class RequestRecord:
 
 # Renders an injected error: (status, code) -> (body bytes, content type)
 ErrorRenderer = Callable[[int, Optional[str]], "tuple[bytes, str]"]
+# Applies settings sent to /_sandbox/settings and returns them all: (changes) -> settings
+SettingsHandler = Callable[[dict], dict]
 
 
 def json_message_error(status: int, code: Optional[str]) -> tuple[bytes, str]:
@@ -106,10 +113,12 @@ class ServiceControl:
 class ControlledApp:
     """WSGI middleware adding fault injection, a request log and control endpoints."""
 
-    def __init__(self, app, control: ServiceControl, render_error: Optional[ErrorRenderer] = None):
+    def __init__(self, app, control: ServiceControl, render_error: Optional[ErrorRenderer] = None,
+                 settings: Optional[SettingsHandler] = None):
         self.app = app
         self.control = control
         self.render_error = render_error or json_message_error
+        self.settings = settings
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET")
@@ -129,6 +138,8 @@ class ControlledApp:
             self.control.record(RequestRecord(self.control.name, method, path, query, rule.status))
             return [body]
 
+        if rule and rule.drop_answer:
+            return self._serve_then_drop(environ, start_response, method, path, query)
         seen = {}
 
         def recording_start_response(status, headers, exc_info=None):
@@ -138,6 +149,31 @@ class ControlledApp:
         result = self.app(environ, recording_start_response)
         self.control.record(RequestRecord(self.control.name, method, path, query, seen.get("status", 0)))
         return result
+
+    def _serve_then_drop(self, environ, start_response, method, path, query):
+        """Apply the request in full, then close the socket: the client never reads an answer."""
+        seen = {}
+
+        def discard(status, headers, exc_info=None):
+            seen["status"] = int(status.split(" ", 1)[0])
+            return lambda _data: None
+
+        result = self.app(environ, discard)
+        try:
+            for _chunk in result:
+                pass
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        self.control.record(RequestRecord(self.control.name, method, path, query, seen.get("status", 0)))
+        sock = environ.get("werkzeug.socket")
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        start_response("500 Answer Dropped", [("Content-Length", "0")])
+        return []
 
     def _control(self, environ, start_response, method, path):
         what = path[len(CONTROL_PREFIX):].strip("/")
@@ -155,6 +191,13 @@ class ControlledApp:
                 status, payload = "400 Bad Request", {"message": f"bad fault rule: {exc}"}
         elif what == "faults" and method == "DELETE":
             self.control.clear_faults()
+        elif what == "settings" and self.settings is not None and method in ("GET", "POST"):
+            size = int(environ.get("CONTENT_LENGTH") or 0)
+            changes = json.loads(environ["wsgi.input"].read(size) or b"{}") if method == "POST" else {}
+            try:
+                payload = self.settings(changes)
+            except (TypeError, ValueError) as exc:
+                status, payload = "400 Bad Request", {"message": f"bad settings: {exc}"}
         else:
             status, payload = "404 Not Found", {"message": f"no sandbox control endpoint {method} {path}"}
         body = json.dumps(payload).encode()

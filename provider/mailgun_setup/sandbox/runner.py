@@ -83,8 +83,8 @@ class Sandbox:
             lookup = DnsLookup([(self.host, self.dns.port)], lifetime=3.0)
             self.mailgun = MailgunBackend({self.mailgun_api_key},
                                           check_record=lambda record: check_record(lookup, record))
-            self._serve("mailgun-us", mailgun_responses.create_app(self.mailgun, "us"))
-            self._serve("mailgun-eu", mailgun_responses.create_app(self.mailgun, "eu"))
+            self._serve("mailgun-us", mailgun_responses.create_app(self.mailgun, "us"), settings=self.mailgun.settings)
+            self._serve("mailgun-eu", mailgun_responses.create_app(self.mailgun, "eu"), settings=self.mailgun.settings)
             self._serve("cloudflare", cloudflare_responses.create_app(self.cloudflare),
                         cloudflare_responses.render_injected_error)
             self._serve("route53", route53.create_app(), route53.render_injected_error)
@@ -93,9 +93,10 @@ class Sandbox:
             raise
         return self
 
-    def _serve(self, name: str, app, render_error=None) -> None:
+    def _serve(self, name: str, app, render_error=None, settings=None) -> None:
         control = ServiceControl(name)
-        server = make_server(self.host, 0, ControlledApp(app, control, render_error), threaded=True, request_handler=QuietRequestHandler)
+        server = make_server(self.host, 0, ControlledApp(app, control, render_error, settings), threaded=True,
+                             request_handler=QuietRequestHandler)
         thread = threading.Thread(target=server.serve_forever, name=f"sandbox-{name}", daemon=True)
         thread.start()
         self.services[name] = _HttpService(name, control, server, thread)

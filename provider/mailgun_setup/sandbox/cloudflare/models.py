@@ -8,9 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional
 
+from ...dns.txt import unquote_txt
+
 RECORD_TYPES = {"A", "AAAA", "CNAME", "MX", "TXT", "NS", "SRV", "CAA"}
 PROXIABLE = {"A", "AAAA", "CNAME"}
 MAX_COMMENT = 100
+FREE_PLAN = {"id": "0feeeeeeeeeeeeeeeeeeeeeeeeeeeeee", "name": "Free Website", "price": 0, "currency": "USD",
+             "frequency": "", "is_subscribed": True, "can_subscribe": False, "legacy_id": "free",
+             "legacy_discount": False, "externally_managed": False}
 
 
 def _now() -> str:
@@ -33,8 +38,15 @@ class CloudflareError(Exception):
 
 
 class AuthError(CloudflareError):
+    """Cloudflare's answer to a token it does not accept, or one without access to the zone."""
+
     def __init__(self):
-        super().__init__(10000, "Authentication error", 401)
+        super().__init__(10000, "Authentication error", 403)
+
+
+class MalformedToken(CloudflareError):
+    def __init__(self):
+        super().__init__(6003, "Invalid request headers", 400)
 
 
 class ZoneNotFound(CloudflareError):
@@ -49,7 +61,7 @@ class RecordNotFound(CloudflareError):
 
 class RecordExists(CloudflareError):
     def __init__(self):
-        super().__init__(81057, "The record already exists.")
+        super().__init__(81058, "An identical record already exists.")
 
 
 class CnameConflict(CloudflareError):
@@ -84,8 +96,17 @@ class Record:
     modified_on: str = field(default_factory=_now)
 
     def same_as(self, other: "Record") -> bool:
-        return (self.type, self.name, self.content, self.priority) == (other.type, other.name, other.content,
-                                                                          other.priority)
+        return (self.type, self.name, self.comparable(), self.priority) == (other.type, other.name,
+                                                                             other.comparable(), other.priority)
+
+    def comparable(self) -> str:
+        """TXT content compares as the joined character strings: ``"a" "b"`` is ``ab``."""
+        if self.type == "TXT" and self.content.startswith('"'):
+            try:
+                return unquote_txt(self.content)
+            except Exception:  # not valid presentation: compare as written
+                return self.content
+        return self.content
 
     def to_json(self) -> dict:
         data = {
@@ -113,7 +134,8 @@ class Zone:
                 "name_servers": list(self.name_servers), "original_name_servers": None,
                 "account": {"id": self.account_id, "name": "Sandbox account"},
                 "created_on": self.created_on, "modified_on": self.created_on, "activated_on": self.created_on,
-                "development_mode": 0, "meta": {}, "owner": {"type": "user"}, "permissions": [], "plan": None}
+                "development_mode": 0, "meta": {"step": 2, "phishing_detected": False}, "owner": {"type": "user"},
+                "permissions": ["#dns_records:edit", "#dns_records:read", "#zone:read"], "plan": dict(FREE_PLAN)}
 
 
 class CloudflareBackend:
@@ -121,9 +143,33 @@ class CloudflareBackend:
         self.api_tokens = set(api_tokens)
         self._lock = threading.RLock()
         self.zones: dict[str, Zone] = {}
+        self.token_scopes: dict[str, set[str]] = {}  # a scoped token: the zone names it may use
 
-    def authenticate(self, token: Optional[str]) -> None:
+    def add_scoped_token(self, token: str, zone_names: set[str]) -> None:
+        """A token like one made with "Zone:Read, DNS:Edit" on some zones only."""
+        with self._lock:
+            self.api_tokens.add(token)
+            self.token_scopes[token] = {z.lower().rstrip(".") for z in zone_names}
+
+    def authenticate(self, header: str) -> str:
+        """The token of an ``Authorization: Bearer <token>`` header: 400/6003 when the header is
+        not of that form, 403/10000 when Cloudflare does not know the token."""
+        if not header.startswith("Bearer ") or not header[7:] or any(c.isspace() for c in header[7:]):
+            raise MalformedToken()
+        token = header[7:]
         if token not in self.api_tokens:
+            raise AuthError()
+        return token
+
+    def may_use(self, token: str, zone: Zone) -> bool:
+        scope = self.token_scopes.get(token)
+        return scope is None or zone.name in scope
+
+    def authorize(self, token: str, zone_id: str) -> None:
+        """403/10000 for a zone the token was not given (as for a token Cloudflare does not know)."""
+        with self._lock:
+            zone = self.zones.get(zone_id)
+        if zone is not None and not self.may_use(token, zone):
             raise AuthError()
 
     # --- zones ------------------------------------------------------------

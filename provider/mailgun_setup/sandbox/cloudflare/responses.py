@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Flask, jsonify, request
+from flask import Flask, g, jsonify, request
 
 from .models import CloudflareBackend, CloudflareError, ValidationError
 
@@ -66,13 +66,15 @@ def create_app(backend: CloudflareBackend) -> Flask:
 
     @app.before_request
     def _auth():
-        header = request.headers.get("Authorization", "")
-        token = header[7:] if header.startswith("Bearer ") else None
-        backend.authenticate(token)
+        g.token = backend.authenticate(request.headers.get("Authorization", ""))
+        zone_id = (request.view_args or {}).get("zone_id")
+        if zone_id:
+            backend.authorize(g.token, zone_id)
 
     @app.get(f"{PREFIX}/zones")
     def list_zones():
-        return _page(backend.list_zones(request.args.get("name")), lambda z: z.to_json())
+        zones = [z for z in backend.list_zones(request.args.get("name")) if backend.may_use(g.token, z)]
+        return _page(zones, lambda z: z.to_json())
 
     @app.post(f"{PREFIX}/zones")
     def create_zone():

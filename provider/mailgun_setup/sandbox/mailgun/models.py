@@ -11,7 +11,9 @@ import re
 import secrets
 import string
 import threading
+import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from email.utils import formatdate
 from typing import Callable, Optional
 
@@ -28,6 +30,10 @@ WEBHOOK_KINDS = (
 TRACKING_KINDS = ("open", "click", "unsubscribe")
 DKIM_SELECTORS = ("krs", "pic", "mx", "smtp", "mta", "k1")
 MAX_MESSAGE_TTL = 30 * 86400
+# Message retention allowed per subscription plan (Mailgun help centre): the plan caps message_ttl.
+PLAN_MAX_TTL = {"free": 0, "foundation": 86400, "scale": 7 * 86400, "enterprise": 7 * 86400}
+DEFAULT_TTL = 3 * 86400
+ASS_SELECTORS = ("pdk1", "pdk2")  # automatic sender security: DKIM as CNAMEs to keys Mailgun rotates
 ATOM = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 DOMAIN_NAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 ACTION = re.compile(r'^(?:forward\("[^"]{1,4000}"\)|store\((?:notify="[^"]{1,4000}")?\)|stop\(\))$')
@@ -69,13 +75,16 @@ class DnsRecord:
         return (self.record_type, self.name, self.value)
 
     def to_json(self) -> dict:
-        data = {"record_type": self.record_type, "valid": self.valid, "value": self.value, "cached": list(self.cached),
-                "is_active": True}
+        data = {"record_type": self.record_type, "name": self.name, "valid": self.valid, "value": self.value,
+                "cached": list(self.cached), "is_active": True}
         if self.record_type == "MX":
             data["priority"] = self.priority
-        else:
-            data["name"] = self.name
         return data
+
+
+def rfc2822_utc() -> str:
+    """RFC 2822 with a numeric offset, as the spec shows credentials' created_at."""
+    return datetime.now(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
 
 
 @dataclass
@@ -93,6 +102,13 @@ class Domain:
     require_tls: bool = False
     skip_verification: bool = False
     force_dkim_authority: bool = False
+    use_automatic_sender_security: bool = False
+    encrypt_incoming_message: bool = False
+    # The domain whose DKIM key signs for this one (its root on the same account), else None.
+    dkim_authority: Optional[str] = None
+    authority_selector: str = ""
+    authority_public_key: str = ""
+    deleting_until: Optional[float] = None  # deletion accepted, finishing in the background
     smtp_password: str = ""
     state: str = "unverified"
     id: str = field(default_factory=lambda: secrets.token_hex(12))
@@ -100,12 +116,21 @@ class Domain:
     validity: dict = field(default_factory=dict)  # record key -> (valid, cached)
 
     def sending_records(self) -> list[DnsRecord]:
-        records = [
-            DnsRecord("TXT", self.name, f"v=spf1 include:{SPF_INCLUDE[self.region]} ~all"),
-            DnsRecord("TXT", f"{self.dkim_selector}._domainkey.{self.name}", f"k=rsa; p={self.dkim_public_key}"),
-            DnsRecord("CNAME", f"{self.web_prefix}.{self.name}", TRACKING_TARGET[self.region]),
-        ]
+        records = [DnsRecord("TXT", self.name, f"v=spf1 include:{SPF_INCLUDE[self.region]} ~all"),
+                   *self.dkim_records(),
+                   DnsRecord("CNAME", f"{self.web_prefix}.{self.name}", TRACKING_TARGET[self.region])]
         return [self._with_validity(r) for r in records]
+
+    def dkim_records(self) -> list[DnsRecord]:
+        """Own TXT key; the root's key under the root's name when the root is the DKIM authority;
+        two CNAMEs to Mailgun-hosted keys with automatic sender security."""
+        if self.use_automatic_sender_security:
+            return [DnsRecord("CNAME", f"{sel}._domainkey.{self.name}", f"{sel}._domainkey.{self.id}.dkim1.mailgun.com")
+                    for sel in ASS_SELECTORS]
+        if self.dkim_authority:
+            return [DnsRecord("TXT", f"{self.authority_selector}._domainkey.{self.dkim_authority}",
+                              f"k=rsa; p={self.authority_public_key}")]
+        return [DnsRecord("TXT", f"{self.dkim_selector}._domainkey.{self.name}", f"k=rsa; p={self.dkim_public_key}")]
 
     def receiving_records(self) -> list[DnsRecord]:
         records = [DnsRecord("MX", self.name, host, priority="10") for host in MX_HOSTS[self.region]]
@@ -132,6 +157,8 @@ class Domain:
             "wildcard": self.wildcard,
             "message_ttl": self.message_ttl,
             "dkim_key_size": self.dkim_key_size,
+            "use_automatic_sender_security": self.use_automatic_sender_security,
+            "encrypt_incoming_message": self.encrypt_incoming_message,
         }
 
 
@@ -139,7 +166,7 @@ class Domain:
 class Credential:
     login: str
     password: str
-    created_at: str = field(default_factory=lambda: formatdate(usegmt=True))
+    created_at: str = field(default_factory=rfc2822_utc)
 
     def to_json(self) -> dict:
         return {"created_at": self.created_at, "login": self.login, "mailbox": self.login, "size_bytes": None}
@@ -187,6 +214,59 @@ class MailgunBackend:
         self.webhooks: dict[str, dict[str, list[str]]] = {}
         self.tracking: dict[str, dict[str, bool]] = {}
         self.routes: dict[str, dict[str, Route]] = {region: {} for region in REGIONS}
+        self.plan = "scale"  # caps message_ttl (PLAN_MAX_TTL)
+        self.over_plan = "cap"  # a message_ttl above the plan: "cap" it silently, or "refuse" with 400
+        self.deletion_delay = 0.0  # seconds a deleted domain still exists (Mailgun deletes in the background)
+
+    # --- account settings (sandbox control) --------------------------------
+    SETTINGS = {"plan": tuple(PLAN_MAX_TTL), "over_plan": ("cap", "refuse"), "deletion_delay": float}
+
+    def settings(self, changes: dict) -> dict:
+        """Change account settings at run time; unknown names and values are refused."""
+        with self._lock:
+            for key, value in changes.items():
+                allowed = self.SETTINGS.get(key)
+                if allowed is None:
+                    raise ValueError(f"unknown setting {key!r}; one of {', '.join(self.SETTINGS)}")
+                if allowed is float:
+                    if not isinstance(value, (int, float)) or value < 0:
+                        raise ValueError(f"{key} must be a number of seconds, 0 or more")
+                    value = float(value)
+                elif value not in allowed:
+                    raise ValueError(f"{key} must be one of {', '.join(allowed)}")
+                setattr(self, key, value)
+            return {key: getattr(self, key) for key in self.SETTINGS}
+
+    def _plan_ttl(self, ttl: Optional[int]) -> int:
+        """The retention the plan grants for a requested ``message_ttl`` (None: the default, capped)."""
+        limit = PLAN_MAX_TTL[self.plan]
+        if ttl is None:
+            return min(DEFAULT_TTL, limit)
+        if not 0 <= ttl <= MAX_MESSAGE_TTL:
+            raise BadRequest(f"message_ttl must be between 0 and {MAX_MESSAGE_TTL} seconds")
+        if ttl > limit and self.over_plan == "refuse":
+            raise BadRequest(f"message_ttl {ttl} exceeds the maximum of {limit} seconds allowed by your "
+                             f"plan ({self.plan})")
+        return min(ttl, limit)
+
+    def _purge_deleted(self) -> None:
+        """Finish background deletions whose time has come (call with the lock held)."""
+        now = time.monotonic()
+        for name in [n for n, d in self.domains.items() if d.deleting_until is not None and d.deleting_until <= now]:
+            del self.domains[name]
+            for table in (self.credentials, self.webhooks, self.tracking):
+                table.pop(name, None)
+
+    def _dkim_authority_for(self, name: str, region: str) -> Optional[Domain]:
+        """The closest ancestor of ``name`` on this account that signs for itself: by default
+        Mailgun makes it the DKIM authority of a new subdomain."""
+        labels = name.split(".")
+        for start in range(1, len(labels) - 1):
+            parent = self.domains.get(".".join(labels[start:]))
+            if parent and parent.region == region and not parent.dkim_authority \
+                    and not parent.use_automatic_sender_security and parent.deleting_until is None:
+                return parent
+        return None
 
     # --- auth -------------------------------------------------------------
     def authenticate(self, user: Optional[str], key: Optional[str]) -> None:
@@ -206,11 +286,11 @@ class MailgunBackend:
             raise BadRequest("dkim_selector must be a single DNS label (letters, digits, hyphens)")
         if not ATOM.match(web_prefix):
             raise BadRequest("web_prefix must be a single DNS label")
-        ttl = 3 * 86400 if message_ttl is None else message_ttl
-        if not 0 <= ttl <= MAX_MESSAGE_TTL:
-            raise BadRequest(f"message_ttl must be between 0 and {MAX_MESSAGE_TTL} seconds")
+        with self._lock:
+            ttl = self._plan_ttl(message_ttl)
         public_key = generate_dkim_public_key(dkim_key_size)
         with self._lock:
+            self._purge_deleted()
             if name in self.domains:
                 raise BadRequest("This domain name is already taken")
             domain = Domain(name=name, region=region, dkim_key_size=dkim_key_size, dkim_selector=selector,
@@ -219,6 +299,11 @@ class MailgunBackend:
             for key, value in options.items():
                 if value is not None and hasattr(domain, key):
                     setattr(domain, key, value)
+            authority = None if domain.force_dkim_authority else self._dkim_authority_for(name, region)
+            if authority is not None:
+                domain.dkim_authority = authority.name
+                domain.authority_selector, domain.authority_public_key = (authority.dkim_selector,
+                                                                          authority.dkim_public_key)
             self.domains[name] = domain
             self.credentials[name] = {}
             self.webhooks[name] = {}
@@ -227,6 +312,7 @@ class MailgunBackend:
 
     def get_domain(self, region: str, name: str) -> Domain:
         with self._lock:
+            self._purge_deleted()
             domain = self.domains.get((name or "").lower())
             if domain is None or domain.region != region:
                 raise NotFound("Domain not found")
@@ -234,11 +320,12 @@ class MailgunBackend:
 
     def list_domains(self, region: str, skip: int = 0, limit: int = 100) -> tuple[int, list[Domain]]:
         with self._lock:
+            self._purge_deleted()
             mine = [d for d in self.domains.values() if d.region == region]
         return len(mine), mine[skip:skip + limit]
 
     UPDATABLE = ("message_ttl", "require_tls", "skip_verification", "smtp_password", "spam_action", "web_scheme",
-                 "web_prefix", "wildcard")
+                 "web_prefix", "wildcard", "use_automatic_sender_security")
     IMMUTABLE = ("name", "dkim_key_size", "dkim_host_name", "force_root_dkim_host", "encrypt_incoming_message")
 
     def update_domain(self, region: str, name: str, changes: dict) -> Domain:
@@ -247,8 +334,8 @@ class MailgunBackend:
             raise BadRequest(f"{', '.join(fixed)} cannot be changed on an existing domain")
         with self._lock:
             domain = self.get_domain(region, name)
-            if "message_ttl" in changes and not 0 <= changes["message_ttl"] <= MAX_MESSAGE_TTL:
-                raise BadRequest(f"message_ttl must be between 0 and {MAX_MESSAGE_TTL} seconds")
+            if changes.get("message_ttl") is not None:
+                changes = {**changes, "message_ttl": self._plan_ttl(changes["message_ttl"])}
             if "web_prefix" in changes and not ATOM.match(changes["web_prefix"]):
                 raise BadRequest("web_prefix must be a single DNS label")
             for key, value in changes.items():
@@ -271,11 +358,13 @@ class MailgunBackend:
             return domain
 
     def delete_domain(self, region: str, name: str) -> None:
+        """Accepted at once, finished ``deletion_delay`` seconds later: until then the domain
+        still answers GET and its name is still taken."""
         with self._lock:
             domain = self.get_domain(region, name)
-            del self.domains[domain.name]
-            for table in (self.credentials, self.webhooks, self.tracking):
-                table.pop(domain.name, None)
+            if domain.deleting_until is None:
+                domain.deleting_until = time.monotonic() + self.deletion_delay
+            self._purge_deleted()
 
     # --- SMTP credentials -------------------------------------------------
     def _login_for(self, domain: Domain, login: str) -> str:
