@@ -40,11 +40,10 @@ class ConfigError(MailgunSetupError):
 
     def __init__(self, problems: Union[str, "Problem", Iterable["Problem"]]):
         from .rules import Problem
-        if isinstance(problems, str):
-            problems = [Problem("", problems)]
-        elif isinstance(problems, Problem):
+        if isinstance(problems, (str, Problem)):
             problems = [problems]
-        self.problems: list[Problem] = list(problems)
+        # A plain message is kept whole (rendered as it is), never split into a path and a rule.
+        self.problems: list[Problem] = [p if isinstance(p, Problem) else Problem("", str(p)) for p in problems]
         super().__init__("invalid configuration:\n" + "\n".join(f"  - {_render(p)}" for p in self.problems))
 
 

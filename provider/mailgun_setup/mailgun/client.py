@@ -29,6 +29,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ..errors import ConfigError, MailgunApiError, SamePasswordError
+from ..rules import Problem
 
 PUBLIC_HOSTS = {"us": "https://api.mailgun.net", "eu": "https://api.eu.mailgun.net"}
 HOST_ENV = {"us": "MAILGUN_API_URL_US", "eu": "MAILGUN_API_URL_EU"}
@@ -41,14 +42,14 @@ PROGRESS_EVERY = 15.0
 
 def base_url_for(region: str) -> str:
     if region not in PUBLIC_HOSTS:
-        raise ConfigError(f"region: must be one of us, eu (got {region!r})")
+        raise ConfigError(Problem("region", f"must be one of us, eu (got {region!r})"))
     return (os.environ.get(HOST_ENV[region]) or PUBLIC_HOSTS[region]).rstrip("/")
 
 
 def api_key_from_env() -> str:
     key = os.environ.get("MAILGUN_API_KEY", "")
     if not key:
-        raise ConfigError("apiKey: set mailgun-setup:apiKey (pulumi config set --secret) or MAILGUN_API_KEY")
+        raise ConfigError(Problem("apiKey", "set mailgun-setup:apiKey (pulumi config set --secret) or MAILGUN_API_KEY"))
     return key
 
 
@@ -61,7 +62,7 @@ def delete_wait_from_env() -> float:
     except ValueError:
         seconds = -1
     if seconds <= 0:
-        raise ConfigError(f"{DELETE_WAIT_ENV}: must be a number of seconds above 0 (got {text!r})")
+        raise ConfigError(Problem(DELETE_WAIT_ENV, f"must be a number of seconds above 0 (got {text!r})"))
     return seconds
 
 

@@ -29,6 +29,7 @@ from typing import Callable, Optional
 from urllib.parse import parse_qsl
 
 from ..errors import ConfigError, WebhookRejected
+from ..rules import Problem
 
 DEFAULT_MAX_AGE = 300.0  # seconds either side of now
 DEFAULT_MAX_TOKENS = 100_000
@@ -108,7 +109,7 @@ class TokenMemory:
 
     def __init__(self, max_tokens: int = DEFAULT_MAX_TOKENS, clock: Callable[[], float] = time.time):
         if max_tokens < 1:
-            raise ConfigError("max_tokens: must be at least 1")
+            raise ConfigError(Problem("max_tokens", "must be at least 1"))
         self.max_tokens = max_tokens
         self._clock = clock
         self._expiry: "OrderedDict[str, float]" = OrderedDict()
@@ -145,9 +146,9 @@ class WebhookVerifier:
                  clock: Callable[[], float] = time.time):
         problems = []
         if not isinstance(signing_key, str) or not signing_key:
-            problems.append("signing_key: the webhook signing key is required (Mailgun: Webhooks > signing key)")
+            problems.append(Problem("signing_key", "the webhook signing key is required (Mailgun: Webhooks > signing key)"))
         if not isinstance(max_age, (int, float)) or isinstance(max_age, bool) or max_age <= 0:
-            problems.append("max_age: must be a number of seconds greater than 0")
+            problems.append(Problem("max_age", "must be a number of seconds greater than 0"))
         if problems:
             raise ConfigError(problems)
         self._key = signing_key
