@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from .errors import MailgunSetupError
+from .handoff import HOST_FIELD
 
 
 def _start_sandbox(zone_specs: list[str]):
@@ -113,19 +114,24 @@ def _stack_domains(args) -> dict:
 
 
 def handoff(args) -> int:
-    from .handoff import render_sheet
+    from .handoff import render_csv, render_sheet
 
+    if args.family and args.format != "csv":
+        raise MailgunSetupError("--family: only with --format csv (the Markdown sheet lists every family)")
     domains = _stack_domains(args)
     if not domains:
         raise MailgunSetupError(f"stack {args.stack} has no domains: nothing to hand off "
                                 "(has `pulumi up` run for it?)")
     try:
-        sheet = render_sheet(domains, args.stack)
+        if args.format == "csv":
+            sheet = render_csv(domains, args.stack, args.family)
+        else:
+            sheet = render_sheet(domains, args.stack)
     except (KeyError, TypeError, ValueError) as exc:
         raise MailgunSetupError(f"cannot render the sheet for stack {args.stack}: {exc!r}") from None
     if args.output:
         try:
-            Path(args.output).write_text(sheet, encoding="utf-8")
+            Path(args.output).write_text(sheet, encoding="utf-8", newline="")
         except OSError as exc:
             raise MailgunSetupError(f"cannot write {args.output}: {exc.strerror}") from None
     else:
@@ -164,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     handoff_cmd.add_argument("--output", metavar="FILE", help="write the sheet here (default: stdout)")
     handoff_cmd.add_argument("--from-json", metavar="FILE",
                              help="read the `domains` output from FILE ('-' for stdin) instead of asking Pulumi")
+    handoff_cmd.add_argument("--format", choices=["markdown", "csv"], default="markdown",
+                             help="markdown (default) or csv, one row per record for bulk import")
+    handoff_cmd.add_argument("--family", choices=sorted(HOST_FIELD), metavar="FAMILY",
+                             help="csv: add a `host` column written as this DNS provider's host field wants it "
+                                  f"({', '.join(HOST_FIELD)})")
     handoff_cmd.add_argument("--cwd", metavar="DIR", default=".", help="the Pulumi project folder (default: .)")
     handoff_cmd.set_defaults(handler=handoff)
     import_cmd = commands.add_parser("import", help="put an existing Mailgun domain, declared in the stack config, "
