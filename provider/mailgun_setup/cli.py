@@ -1,5 +1,6 @@
 """Command line: ``mailgun-setup sandbox run -- <command>``, ``mailgun-setup sandbox up``,
-``mailgun-setup handoff --stack NAME`` and ``mailgun-setup import DOMAIN --stack NAME``."""
+``mailgun-setup handoff --stack NAME``, ``mailgun-setup import DOMAIN --stack NAME``,
+``mailgun-setup doctor DOMAIN`` and ``mailgun-setup review --stack NAME``."""
 from __future__ import annotations
 
 import argparse
@@ -148,6 +149,15 @@ def import_domain(args) -> int:
     return 0
 
 
+def doctor(args) -> int:
+    from .doctor import diagnose
+    from .doctor.findings import render
+
+    findings = diagnose(args.domain, args.region, resolver=args.resolver, zone=args.zone)
+    sys.stdout.write(render(args.domain.strip().rstrip(".").lower(), args.region, findings))
+    return 0 if all(f.ok for f in findings) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mailgun-setup", description=__doc__)
     commands = parser.add_subparsers(dest="area", required=True)
@@ -184,6 +194,16 @@ def build_parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--preview-only", action="store_true", help="show what would be imported, change nothing")
     import_cmd.add_argument("--cwd", metavar="DIR", default=".", help="the Pulumi project folder (default: .)")
     import_cmd.set_defaults(handler=import_domain)
+    doctor_cmd = commands.add_parser("doctor", help="why a domain does not verify: ask Mailgun which records it "
+                                                    "expects and check live DNS, one line per finding with its fix")
+    doctor_cmd.add_argument("domain", help="the subdomain, e.g. mail.company.com")
+    doctor_cmd.add_argument("--region", choices=["us", "eu"], default="us", help="the Mailgun region (default: us)")
+    doctor_cmd.add_argument("--zone", metavar="NAME", help="the DNS zone holding the records (default: the "
+                                                           "registrable domain)")
+    doctor_cmd.add_argument("--resolver", metavar="HOST[:PORT],...",
+                            help="the resolver to compare with the authoritative servers (default: "
+                                 "$MAILGUN_SETUP_RESOLVER, else $MAILGUN_SETUP_NAMESERVERS, else the system's)")
+    doctor_cmd.set_defaults(handler=doctor)
     return parser
 
 

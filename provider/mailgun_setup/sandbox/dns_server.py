@@ -23,6 +23,9 @@ from dnslib.server import BaseResolver, DNSLogger, DNSServer
 from .cloudflare.models import CloudflareBackend
 
 DEFAULT_TTL = 300
+# A proxied (orange-cloud) Cloudflare record answers the edge's addresses, never its own CNAME or A
+# value: that is why a proxied tracking CNAME fails Mailgun's check. Addresses from 104.16.0.0/13.
+PROXY_ADDRESSES = ("104.16.132.229", "104.16.133.229")
 log = logging.getLogger(__name__)
 
 
@@ -86,6 +89,9 @@ class CloudflareSource:
             served.records.extend(ServedRecord(zone.name, "NS", 86400, f"{ns}.") for ns in zone.name_servers)
             for record in list(zone.records.values()):
                 ttl = DEFAULT_TTL if record.ttl == 1 else record.ttl
+                if getattr(record, "proxied", False):
+                    served.records.extend(ServedRecord(record.name, "A", ttl, ip) for ip in PROXY_ADDRESSES)
+                    continue
                 value = record.content
                 if record.type == "MX":
                     value = f"{record.priority} {record.content}."
