@@ -158,6 +158,57 @@ def doctor(args) -> int:
     return 0 if all(f.ok for f in findings) else 1
 
 
+def _previews(args) -> list[dict]:
+    """The preview documents: from files / stdin, or `pulumi preview --json` per stack."""
+    texts = []
+    for source in args.from_json or []:
+        if source == "-":
+            texts.append((sys.stdin.read(), "stdin"))
+            continue
+        try:
+            texts.append((Path(source).read_text(encoding="utf-8"), source))
+        except OSError as exc:
+            raise MailgunSetupError(f"cannot read {source}: {exc.strerror}") from None
+    if not args.from_json:
+        from .engine import PulumiCli, engine_env
+        pulumi = PulumiCli(Path(args.cwd), engine_env())
+        for stack in args.stack:
+            result = pulumi.run("preview", "--json", "--stack", stack, check=False)
+            if result.returncode != 0 and not result.stdout.strip().startswith("{"):
+                raise MailgunSetupError(f"`pulumi preview --stack {stack}` failed:\n{result.stderr[-2000:]}")
+            texts.append((result.stdout, f"the preview of stack {stack}"))
+    documents = []
+    for text, source in texts:
+        try:
+            document = json.loads(text)
+        except ValueError as exc:
+            raise MailgunSetupError(f"{source} is not `pulumi preview --json` output: {exc}") from None
+        if not isinstance(document, dict) or "steps" not in document and "changeSummary" not in document:
+            raise MailgunSetupError(f"{source} is not `pulumi preview --json` output (no steps)")
+        documents.append(document)
+    return documents
+
+
+def review(args) -> int:
+    from .review import changes_of, dangers_of, render_comment, stack_of
+
+    if not args.stack and not args.from_json:
+        raise MailgunSetupError("review: give --stack NAME (repeatable) or --from-json FILE")
+    documents = _previews(args)
+    changes = [change for document in documents for change in changes_of(document)]
+    stacks = list(dict.fromkeys(args.stack or [stack_of(d) for d in documents]))
+    dangers = dangers_of(changes)
+    comment = render_comment(changes, dangers, stacks)
+    if args.output:
+        try:
+            Path(args.output).write_text(comment, encoding="utf-8")
+        except OSError as exc:
+            raise MailgunSetupError(f"cannot write {args.output}: {exc.strerror}") from None
+    else:
+        sys.stdout.write(comment)
+    return 1 if dangers and args.fail_on_danger else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mailgun-setup", description=__doc__)
     commands = parser.add_subparsers(dest="area", required=True)
@@ -204,6 +255,17 @@ def build_parser() -> argparse.ArgumentParser:
                             help="the resolver to compare with the authoritative servers (default: "
                                  "$MAILGUN_SETUP_RESOLVER, else $MAILGUN_SETUP_NAMESERVERS, else the system's)")
     doctor_cmd.set_defaults(handler=doctor)
+    review_cmd = commands.add_parser("review", help="render `pulumi preview --json` as one Markdown comment for a "
+                                                    "pull request, dangerous changes first")
+    review_cmd.add_argument("--stack", action="append", default=[], metavar="NAME",
+                            help="run `pulumi preview --json` for this stack (repeatable: one comment for all)")
+    review_cmd.add_argument("--from-json", action="append", metavar="FILE",
+                            help="read preview JSON from FILE ('-' for stdin) instead of running pulumi (repeatable)")
+    review_cmd.add_argument("--output", metavar="FILE", help="write the comment here (default: stdout)")
+    review_cmd.add_argument("--fail-on-danger", action="store_true",
+                            help="exit 1 when a change is dangerous (the comment is still written)")
+    review_cmd.add_argument("--cwd", metavar="DIR", default=".", help="the Pulumi project folder (default: .)")
+    review_cmd.set_defaults(handler=review)
     return parser
 
 
