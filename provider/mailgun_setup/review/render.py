@@ -108,12 +108,16 @@ def render_comment(changes: list[Change], dangers: list[Danger], stacks: list[st
         text = assemble(body, level < 2)
         if len(text) <= limit:
             return text
-    keep = total
-    while keep > 0:
-        keep -= 1
+    def cut(keep: int) -> str:
         body, total = _body(changes, 0, keep)
-        body += [f"… and {total - keep} more subdomain{'s' if total - keep != 1 else ''} with changes not shown.", ""]
-        text = assemble(body, True)
-        if len(text) <= limit:
-            return text
+        left = total - keep
+        body += [f"… and {left} more subdomain{'s' if left != 1 else ''} with changes not shown.", ""]
+        return assemble(body, True)
+
+    low, high = 0, total - 1  # the most subdomains that fit, by bisection: each try renders the whole body
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if len(cut(middle)) <= limit else (low, middle - 1)
+    if len(cut(low)) <= limit:
+        return cut(low)
     return assemble([], True)  # the summary and the dangers, whole, whatever their size
