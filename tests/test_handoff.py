@@ -12,6 +12,8 @@ from mailgun_setup.dns.txt import unquote_txt
 from mailgun_setup.handoff import CSV_COLUMNS, HOST_FIELD, host_label, render_csv, render_sheet, zone_for
 
 from .conftest import REPO
+from .e2e.harness import make_project, new_zone
+from .sandbox.helpers import route53, upsert
 
 CLI = [sys.executable, "-m", "mailgun_setup.cli"]
 DKIM_VALUE = "k=rsa; p=" + base64.b64encode(os.urandom(294)).decode()  # a 2048-bit key: ~400 characters
@@ -213,3 +215,32 @@ def test_cli_writes_csv_for_a_family(tmp_path):
     wrong = subprocess.run([*CLI, "handoff", "--stack", "uat", "--from-json", str(source), "--family", "godaddy"],
                            capture_output=True, text=True, timeout=60, cwd=REPO)
     assert wrong.returncode == 2 and "--family: only with --format csv" in wrong.stderr
+
+
+@pytest.mark.engine
+def test_csv_sheet_imported_by_the_dns_administrator_verifies_the_domain(tmp_path, sandbox_env, unique):
+    """Manual mode end to end: the CSV rows, as imported into Route 53 by full name, are what Mailgun checks."""
+    zone = f"{unique}.com"
+    domain = f"mail.{zone}"
+    zone_id = new_zone(sandbox_env, "route53", zone)
+    project = make_project(tmp_path, sandbox_env)
+    project.init("manual", {"dns": "manual", "verifyTimeout": 30, "domains": [{
+        "name": domain, "receiving": True, "dkimKeyLength": 2048, "senders": [{"username": f"support@{domain}"}]}]})
+    project.up("manual")
+    sheet = project.mailgun_setup("handoff", "--stack", "manual", "--format", "csv", "--family", "api")
+    assert sheet.returncode == 0, sheet.stderr
+    rows = _csv_rows(sheet.stdout)
+    assert {r["purpose"] for r in rows} == {"DKIM", "SPF", "MX", "ownership"} and len(rows) == 5
+    by_name = {}
+    for row in rows:
+        value = f"{row['priority']} {row['value']}" if row["type"] == "MX" else row["value"]
+        by_name.setdefault((row["host"], row["type"]), []).append(value)
+    for (name, rtype), values in by_name.items():
+        upsert(route53(sandbox_env), zone_id, name, rtype, values)
+    godaddy = _csv_rows(project.mailgun_setup("handoff", "--stack", "manual", "--format", "csv",
+                                              "--family", "godaddy").stdout)
+    assert sorted(r["host"] for r in godaddy) == sorted(["mg._domainkey.mail", "mail", "mail", "mail",
+                                                         "_mailgun-setup.mail"])
+    project.up("manual")
+    summary = project.outputs("manual")["domains"][domain]
+    assert (summary["senderStatus"], summary["receiverStatus"]) == ("Verified", "Verified")
