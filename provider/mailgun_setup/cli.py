@@ -153,7 +153,12 @@ def doctor(args) -> int:
     from .doctor import diagnose
     from .doctor.findings import render
 
-    findings = diagnose(args.domain, args.region, resolver=args.resolver, zone=args.zone)
+    import dns.exception
+
+    try:
+        findings = diagnose(args.domain, args.region, resolver=args.resolver, zone=args.zone)
+    except (dns.exception.DNSException, ValueError) as exc:
+        raise MailgunSetupError(f"doctor {args.domain}: {exc}") from None
     sys.stdout.write(render(args.domain.strip().rstrip(".").lower(), args.region, findings))
     return 0 if all(f.ok for f in findings) else 1
 

@@ -229,3 +229,11 @@ def test_one_mx_of_two_missing_says_add_it_beside_the_other(env, unique):
     assert line == (f"FAIL MX {domain.name}: '10 mxb.mailgun.org' is missing; the name has only '10 mxa.mailgun.org' "
                     f"-> fix: add MX host `mail` (full name {domain.name}) value '10 mxb.mailgun.org' in zone "
                     f"{domain.zone}")
+
+
+def test_without_an_api_key_or_with_a_public_suffix_a_clear_error(env):
+    no_key = subprocess.run([*CLI, "mail.company.com"], capture_output=True, text=True, timeout=60, cwd=REPO,
+                            env={**env, "MAILGUN_API_KEY": ""})
+    assert no_key.returncode == 2 and "apiKey: set mailgun-setup:apiKey" in no_key.stderr and no_key.stdout == ""
+    suffix = subprocess.run([*CLI, "co.uk"], capture_output=True, text=True, timeout=60, cwd=REPO, env=env)
+    assert suffix.returncode == 2 and "domain: 'co.uk' is a public suffix (Public Suffix List)" in suffix.stderr

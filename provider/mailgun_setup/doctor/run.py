@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from .. import records as shapes
-from ..handoff import zone_for, _public_suffix_list
+from ..errors import ConfigError
+from ..handoff import _public_suffix_list, zone_for
 from ..mailgun.client import MailgunClient, api_key_from_env
 from . import account, dangling, policy, records
 from .findings import Finding, bad
@@ -28,8 +29,11 @@ def _receiver_findings(servers, receivers: list[dict], zone: str) -> list[Findin
 def diagnose(domain: str, region: str = "us", *, resolver: Optional[str] = None, zone: Optional[str] = None,
              api_key: Optional[str] = None) -> list[Finding]:
     domain = domain.strip().rstrip(".").lower()
+    org = _public_suffix_list().privatesuffix(domain)
+    if not org:
+        raise ConfigError(f"domain: {domain!r} is a public suffix (Public Suffix List), not a domain that can "
+                          "hold records")
     client = _client_factory(api_key)
-    org = _public_suffix_list().privatesuffix(domain) or domain
     findings: list[Finding] = []
     if org == domain:
         findings.append(bad("domain", f"{domain} is a root domain: its SPF and MX then serve Mailgun instead of "
