@@ -24,6 +24,8 @@ def shorten(value: str, limit: int = 60) -> str:
 
 def subject(record: dict) -> str:
     purpose = record.get("purpose") or record["type"]
+    if record["type"] == "MX":  # one name, several MX: the host tells them apart
+        return f"MX {record['name']} {record['value']}"
     return f"{record['type']} {record['name']}" if purpose == record["type"] else \
         f"{purpose} {record['type']} {record['name']}"
 
@@ -91,7 +93,7 @@ def check(servers: Servers, record: dict, zone: str, optional: bool = False) -> 
                            f"change it to {spf.merge(theirs[0], want)!r} (one SPF record per name)")
         found = ", ".join(repr(shorten(v)) for v in answer.values)
         if rtype == "MX":  # a name holds several MX values: ours is missing beside the others
-            return bad(what, f"{shorten(want)!r} is missing; the name has only {found}", fix_add)
+            return bad(what, f"missing; the name has only {found}", fix_add)
         return bad(what, f"wrong value: expected {shorten(want)!r}, found {found}",
                    f"replace the value at host `{host}` with {shorten(want)!r}")
     cached = servers.resolver.query(name, rtype)
