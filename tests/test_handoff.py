@@ -9,9 +9,11 @@ import sys
 import pytest
 
 from mailgun_setup.dns.txt import unquote_txt
-from mailgun_setup.handoff import host_label, render_sheet, zone_for
+from mailgun_setup.handoff import CSV_COLUMNS, HOST_FIELD, host_label, render_csv, render_sheet, zone_for
 
 from .conftest import REPO
+from .e2e.harness import make_project, new_zone
+from .sandbox.helpers import route53, upsert
 
 CLI = [sys.executable, "-m", "mailgun_setup.cli"]
 DKIM_VALUE = "k=rsa; p=" + base64.b64encode(os.urandom(294)).decode()  # a 2048-bit key: ~400 characters
@@ -41,7 +43,9 @@ def _bind_lines(sheet):
 
 
 def _table_rows(sheet):
-    return [line for line in sheet.splitlines()
+    """The record rows (the host-field table of the provider families comes before the domains)."""
+    records = sheet[sheet.index("\n## ", sheet.index("## Which name goes into the host field") + 1):]
+    return [line for line in records.splitlines()
             if line.startswith("| ") and not line.startswith(("| Purpose", "| ---"))]
 
 
@@ -108,7 +112,7 @@ def test_mx_priority_in_table_and_zone_file():
 def test_apex_domain_uses_at_and_no_receivers_means_no_mx():
     sheet = render_sheet({"company.com": _domain("company.com", receivers=False)}, "uat")
     assert "| SPF | TXT | `@` | `company.com` |" in sheet
-    assert "MX" not in sheet
+    assert "| MX |" not in sheet and " IN MX " not in sheet  # not bare "MX": the random DKIM key may hold it
 
 
 def test_domains_sorted_and_automatic_providers_marked():
@@ -151,3 +155,92 @@ def test_cli_without_domains_is_a_clear_error(tmp_path):
                             text=True, timeout=60, cwd=REPO)
     assert result.returncode == 2
     assert "stack uat has no domains" in result.stderr and result.stdout == ""
+
+
+def _csv_rows(text):
+    import csv
+    import io
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_sheet_says_per_provider_family_whether_the_host_field_wants_prefix_or_full_name():
+    sheet = render_sheet({"mail.company.com": _domain()}, "uat")
+    section = sheet[sheet.index("## Which name goes into the host field"):sheet.index("## mail.company.com")]
+    assert "| GoDaddy | only the prefix | Host |" in section
+    assert "| AWS Route 53 console | only the prefix | Host |" in section
+    assert "| BIND zone file import (Route 53, Cloudflare, Azure) | the full name | Full name |" in section
+    assert section.count("| ") - section.count("| ---") >= len(HOST_FIELD)
+
+
+def test_csv_has_one_row_per_record_with_prefix_full_name_and_whole_values():
+    rows = _csv_rows(render_csv({"mail.company.com": _domain(), "company.com": _domain("company.com", receivers=False)},
+                                "uat"))
+    assert list(rows[0]) == CSV_COLUMNS
+    assert [r["domain"] for r in rows] == ["company.com"] * 4 + ["mail.company.com"] * 6
+    dkim = next(r for r in rows if r["full_name"] == "mg._domainkey.mail.company.com")
+    assert (dkim["prefix"], dkim["zone"], dkim["type"], dkim["value"], dkim["ttl"]) == \
+        ("mg._domainkey.mail", "company.com", "TXT", DKIM_VALUE, "300")  # one cell, no 255-split, no quotes
+    assert [r["priority"] for r in rows if r["type"] == "MX"] == ["10", "20"]
+    assert next(r for r in rows if r["purpose"] == "SPF" and r["domain"] == "company.com")["prefix"] == "@"
+
+
+def test_csv_host_column_follows_the_chosen_provider_family():
+    domains = {"mail.company.com": _domain()}
+    godaddy = _csv_rows(render_csv(domains, "uat", "godaddy"))
+    api = _csv_rows(render_csv(domains, "uat", "api"))
+    zone_file = _csv_rows(render_csv(domains, "uat", "zone-file"))
+    assert [r["host"] for r in godaddy if r["type"] == "CNAME"] == ["email.mail"]
+    assert [r["host"] for r in api if r["type"] == "CNAME"] == ["email.mail.company.com"]
+    assert [r["host"] for r in zone_file if r["type"] == "CNAME"] == ["email.mail.company.com."]
+    assert "host" not in _csv_rows(render_csv(domains, "uat"))[0]
+    with pytest.raises(ValueError, match="unknown DNS provider family 'bind9'"):
+        render_csv(domains, "uat", "bind9")
+
+
+def test_csv_escapes_commas_and_quotes_in_values():
+    domain = _domain(receivers=False)
+    domain["ownershipRecord"]["value"] = 'owner=a,b "quoted"'
+    [row] = [r for r in _csv_rows(render_csv({"mail.company.com": domain}, "uat")) if r["purpose"] == "ownership"]
+    assert row["value"] == 'owner=a,b "quoted"'
+
+
+def test_cli_writes_csv_for_a_family(tmp_path):
+    source, output = tmp_path / "domains.json", tmp_path / "sheet.csv"
+    source.write_text(json.dumps({"mail.company.com": _domain()}))
+    result = subprocess.run([*CLI, "handoff", "--stack", "uat", "--from-json", str(source), "--format", "csv",
+                             "--family", "namecheap", "--output", str(output)],
+                            capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert output.read_bytes().decode() == render_csv({"mail.company.com": _domain()}, "uat", "namecheap")
+    wrong = subprocess.run([*CLI, "handoff", "--stack", "uat", "--from-json", str(source), "--family", "godaddy"],
+                           capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert wrong.returncode == 2 and "--family: only with --format csv" in wrong.stderr
+
+
+@pytest.mark.engine
+def test_csv_sheet_imported_by_the_dns_administrator_verifies_the_domain(tmp_path, sandbox_env, unique):
+    """Manual mode end to end: the CSV rows, as imported into Route 53 by full name, are what Mailgun checks."""
+    zone = f"{unique}.com"
+    domain = f"mail.{zone}"
+    zone_id = new_zone(sandbox_env, "route53", zone)
+    project = make_project(tmp_path, sandbox_env)
+    project.init("manual", {"dns": "manual", "verifyTimeout": 30, "domains": [{
+        "name": domain, "receiving": True, "dkimKeyLength": 2048, "senders": [{"username": f"support@{domain}"}]}]})
+    project.up("manual")
+    sheet = project.mailgun_setup("handoff", "--stack", "manual", "--format", "csv", "--family", "api")
+    assert sheet.returncode == 0, sheet.stderr
+    rows = _csv_rows(sheet.stdout)
+    assert {r["purpose"] for r in rows} == {"DKIM", "SPF", "MX", "ownership"} and len(rows) == 5
+    by_name = {}
+    for row in rows:
+        value = f"{row['priority']} {row['value']}" if row["type"] == "MX" else row["value"]
+        by_name.setdefault((row["host"], row["type"]), []).append(value)
+    for (name, rtype), values in by_name.items():
+        upsert(route53(sandbox_env), zone_id, name, rtype, values)
+    godaddy = _csv_rows(project.mailgun_setup("handoff", "--stack", "manual", "--format", "csv",
+                                              "--family", "godaddy").stdout)
+    assert sorted(r["host"] for r in godaddy) == sorted(["mg._domainkey.mail", "mail", "mail", "mail",
+                                                         "_mailgun-setup.mail"])
+    project.up("manual")
+    summary = project.outputs("manual")["domains"][domain]
+    assert (summary["senderStatus"], summary["receiverStatus"]) == ("Verified", "Verified")

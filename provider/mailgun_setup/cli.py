@@ -1,5 +1,6 @@
 """Command line: ``mailgun-setup sandbox run -- <command>``, ``mailgun-setup sandbox up``,
-``mailgun-setup handoff --stack NAME`` and ``mailgun-setup import DOMAIN --stack NAME``."""
+``mailgun-setup handoff --stack NAME``, ``mailgun-setup import DOMAIN --stack NAME``,
+``mailgun-setup doctor DOMAIN`` and ``mailgun-setup review --stack NAME``."""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +14,7 @@ import threading
 from pathlib import Path
 
 from .errors import MailgunSetupError
+from .handoff import HOST_FIELD
 
 
 def _start_sandbox(zone_specs: list[str]):
@@ -113,19 +115,24 @@ def _stack_domains(args) -> dict:
 
 
 def handoff(args) -> int:
-    from .handoff import render_sheet
+    from .handoff import render_csv, render_sheet
 
+    if args.family and args.format != "csv":
+        raise MailgunSetupError("--family: only with --format csv (the Markdown sheet lists every family)")
     domains = _stack_domains(args)
     if not domains:
         raise MailgunSetupError(f"stack {args.stack} has no domains: nothing to hand off "
                                 "(has `pulumi up` run for it?)")
     try:
-        sheet = render_sheet(domains, args.stack)
+        if args.format == "csv":
+            sheet = render_csv(domains, args.stack, args.family)
+        else:
+            sheet = render_sheet(domains, args.stack)
     except (KeyError, TypeError, ValueError) as exc:
         raise MailgunSetupError(f"cannot render the sheet for stack {args.stack}: {exc!r}") from None
     if args.output:
         try:
-            Path(args.output).write_text(sheet, encoding="utf-8")
+            Path(args.output).write_text(sheet, encoding="utf-8", newline="")
         except OSError as exc:
             raise MailgunSetupError(f"cannot write {args.output}: {exc.strerror}") from None
     else:
@@ -140,6 +147,71 @@ def import_domain(args) -> int:
     sys.stdout.write(run_import(PulumiCli(Path(args.cwd), engine_env()), args.stack, args.domain,
                                 preview_only=args.preview_only))
     return 0
+
+
+def doctor(args) -> int:
+    from .doctor import diagnose
+    from .doctor.findings import render
+
+    import dns.exception
+
+    try:
+        findings = diagnose(args.domain, args.region, resolver=args.resolver, zone=args.zone)
+    except (dns.exception.DNSException, ValueError) as exc:
+        raise MailgunSetupError(f"doctor {args.domain}: {exc}") from None
+    sys.stdout.write(render(args.domain.strip().rstrip(".").lower(), args.region, findings))
+    return 0 if all(f.ok for f in findings) else 1
+
+
+def _previews(args) -> list[dict]:
+    """The preview documents: from files / stdin, or `pulumi preview --json` per stack."""
+    texts = []
+    for source in args.from_json or []:
+        if source == "-":
+            texts.append((sys.stdin.read(), "stdin"))
+            continue
+        try:
+            texts.append((Path(source).read_text(encoding="utf-8"), source))
+        except OSError as exc:
+            raise MailgunSetupError(f"cannot read {source}: {exc.strerror}") from None
+    if not args.from_json:
+        from .engine import PulumiCli, engine_env
+        pulumi = PulumiCli(Path(args.cwd), engine_env())
+        for stack in args.stack:
+            result = pulumi.run("preview", "--json", "--stack", stack, check=False)
+            if result.returncode != 0 and not result.stdout.strip().startswith("{"):
+                raise MailgunSetupError(f"`pulumi preview --stack {stack}` failed:\n{result.stderr[-2000:]}")
+            texts.append((result.stdout, f"the preview of stack {stack}"))
+    documents = []
+    for text, source in texts:
+        try:
+            document = json.loads(text)
+        except ValueError as exc:
+            raise MailgunSetupError(f"{source} is not `pulumi preview --json` output: {exc}") from None
+        if not isinstance(document, dict) or "steps" not in document and "changeSummary" not in document:
+            raise MailgunSetupError(f"{source} is not `pulumi preview --json` output (no steps)")
+        documents.append(document)
+    return documents
+
+
+def review(args) -> int:
+    from .review import changes_of, dangers_of, render_comment, stack_of
+
+    if not args.stack and not args.from_json:
+        raise MailgunSetupError("review: give --stack NAME (repeatable) or --from-json FILE")
+    documents = _previews(args)
+    changes = [change for document in documents for change in changes_of(document)]
+    stacks = list(dict.fromkeys(args.stack or [stack_of(d) for d in documents]))
+    dangers = dangers_of(changes)
+    comment = render_comment(changes, dangers, stacks)
+    if args.output:
+        try:
+            Path(args.output).write_text(comment, encoding="utf-8")
+        except OSError as exc:
+            raise MailgunSetupError(f"cannot write {args.output}: {exc.strerror}") from None
+    else:
+        sys.stdout.write(comment)
+    return 1 if dangers and args.fail_on_danger else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,6 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
     handoff_cmd.add_argument("--output", metavar="FILE", help="write the sheet here (default: stdout)")
     handoff_cmd.add_argument("--from-json", metavar="FILE",
                              help="read the `domains` output from FILE ('-' for stdin) instead of asking Pulumi")
+    handoff_cmd.add_argument("--format", choices=["markdown", "csv"], default="markdown",
+                             help="markdown (default) or csv, one row per record for bulk import")
+    handoff_cmd.add_argument("--family", choices=sorted(HOST_FIELD), metavar="FAMILY",
+                             help="csv: add a `host` column written as this DNS provider's host field wants it "
+                                  f"({', '.join(HOST_FIELD)})")
     handoff_cmd.add_argument("--cwd", metavar="DIR", default=".", help="the Pulumi project folder (default: .)")
     handoff_cmd.set_defaults(handler=handoff)
     import_cmd = commands.add_parser("import", help="put an existing Mailgun domain, declared in the stack config, "
@@ -173,6 +250,27 @@ def build_parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--preview-only", action="store_true", help="show what would be imported, change nothing")
     import_cmd.add_argument("--cwd", metavar="DIR", default=".", help="the Pulumi project folder (default: .)")
     import_cmd.set_defaults(handler=import_domain)
+    doctor_cmd = commands.add_parser("doctor", help="why a domain does not verify: ask Mailgun which records it "
+                                                    "expects and check live DNS, one line per finding with its fix")
+    doctor_cmd.add_argument("domain", help="the subdomain, e.g. mail.company.com")
+    doctor_cmd.add_argument("--region", choices=["us", "eu"], default="us", help="the Mailgun region (default: us)")
+    doctor_cmd.add_argument("--zone", metavar="NAME", help="the DNS zone holding the records (default: the "
+                                                           "registrable domain)")
+    doctor_cmd.add_argument("--resolver", metavar="HOST[:PORT],...",
+                            help="the resolver to compare with the authoritative servers (default: "
+                                 "$MAILGUN_SETUP_RESOLVER, else $MAILGUN_SETUP_NAMESERVERS, else the system's)")
+    doctor_cmd.set_defaults(handler=doctor)
+    review_cmd = commands.add_parser("review", help="render `pulumi preview --json` as one Markdown comment for a "
+                                                    "pull request, dangerous changes first")
+    review_cmd.add_argument("--stack", action="append", default=[], metavar="NAME",
+                            help="run `pulumi preview --json` for this stack (repeatable: one comment for all)")
+    review_cmd.add_argument("--from-json", action="append", metavar="FILE",
+                            help="read preview JSON from FILE ('-' for stdin) instead of running pulumi (repeatable)")
+    review_cmd.add_argument("--output", metavar="FILE", help="write the comment here (default: stdout)")
+    review_cmd.add_argument("--fail-on-danger", action="store_true",
+                            help="exit 1 when a change is dangerous (the comment is still written)")
+    review_cmd.add_argument("--cwd", metavar="DIR", default=".", help="the Pulumi project folder (default: .)")
+    review_cmd.set_defaults(handler=review)
     return parser
 
 

@@ -1,14 +1,49 @@
-"""The DNS hand-off sheet: a Markdown page a DNS administrator can type records from.
+"""The DNS hand-off sheet: a Markdown page a DNS administrator can type records from, or CSV for
+bulk import.
 
 Pure rendering of the stack output ``domains`` (domain name -> records and status); no I/O.
+The commonest hand-off mistake is the host field: web panels append the zone themselves and
+want only the prefix, while APIs and zone files want the full name. ``HOST_FIELD`` says which
+per DNS provider family, and both formats carry it.
 """
 from __future__ import annotations
+
+import csv
+import io
+from typing import NamedTuple, Optional
 
 from .dns.names import bare as _bare, relative as host_label, zone_for  # noqa: F401 (re-exported)
 from .dns.txt import quote_txt
 
 TTL = 300
 AUTOMATIC_PROVIDERS = {"route53": "Route 53", "cloudflare": "Cloudflare"}
+
+
+class HostField(NamedTuple):
+    """What the host (name) field of one DNS provider family wants: ``prefix`` or ``full``."""
+
+    family: str
+    title: str
+    wants: str
+    note: str
+
+
+HOST_FIELD = {f.family: f for f in [
+    HostField("route53-console", "AWS Route 53 console", "prefix",
+              "the console shows the zone after the field and appends it"),
+    HostField("cloudflare-dashboard", "Cloudflare dashboard", "prefix",
+              "`@` for the zone itself; the zone is appended"),
+    HostField("godaddy", "GoDaddy", "prefix", "`@` for the zone itself; the zone is appended"),
+    HostField("namecheap", "Namecheap", "prefix", "`@` for the zone itself; the zone is appended"),
+    HostField("azure-dns", "Azure DNS", "prefix", "`@` for the zone itself; the zone is appended"),
+    HostField("google-cloud-dns", "Google Cloud DNS console", "prefix",
+              "the console shows the zone after the field and appends it"),
+    HostField("api", "APIs and IaC (Route 53 API, Cloudflare API, Terraform, Pulumi)", "full",
+              "the full name, nothing appended"),
+    HostField("zone-file", "BIND zone file import (Route 53, Cloudflare, Azure)", "full",
+              "the full name with a final dot (see the zone-file lines)"),
+]}
+CSV_COLUMNS = ["stack", "domain", "zone", "purpose", "type", "prefix", "full_name", "value", "priority", "ttl"]
 
 
 def _cell(text: str) -> str:
@@ -81,9 +116,33 @@ def _domain_section(domain: str, info: dict) -> list[str]:
     return lines
 
 
+def host_for(family: str, full_name: str, zone: str) -> str:
+    """The text to type into the host field of ``family``: the prefix, or the full name."""
+    field = _family(family)
+    if field.wants == "prefix":
+        return host_label(full_name, zone)
+    return _absolute(full_name) if field.family == "zone-file" else _bare(full_name)
+
+
+def _family(family: str) -> HostField:
+    if family not in HOST_FIELD:
+        raise ValueError(f"unknown DNS provider family {family!r}: one of {', '.join(HOST_FIELD)}")
+    return HOST_FIELD[family]
+
+
+def _host_field_section() -> list[str]:
+    lines = ["## Which name goes into the host field", "",
+             "| DNS provider | Host field wants | Column to use | Note |", "| --- | --- | --- | --- |"]
+    for field in HOST_FIELD.values():
+        wants, column = ("only the prefix", "Host") if field.wants == "prefix" else ("the full name", "Full name")
+        lines.append(f"| {field.title} | {wants} | {column} | {field.note} |")
+    return lines + [""]
+
+
 def render_sheet(domains: dict, stack: str) -> str:
     """The whole hand-off sheet for one stack, domains sorted by name."""
     lines = [f"# Mailgun DNS records for stack `{stack}`", ""]
+    lines += _host_field_section()
     for domain in sorted(domains):
         lines += _domain_section(domain, domains[domain])
     lines += ["## Next step", "",
@@ -91,3 +150,26 @@ def render_sheet(domains: dict, stack: str) -> str:
               f"then run `pulumi up` again for this stack (`pulumi up --stack {stack}`) to verify them.",
               ""]
     return "\n".join(lines)
+
+
+def render_csv(domains: dict, stack: str, family: Optional[str] = None) -> str:
+    """One row per record, for bulk import. TXT values are whole and unquoted (the CSV quoting is
+    the only quoting). With ``family``, a ``host`` column holds what that provider's host field
+    wants (prefix or full name), so the file can be imported without editing."""
+    field = _family(family) if family else None
+    columns = CSV_COLUMNS + (["host"] if field else [])
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for domain in sorted(domains):
+        info = domains[domain]
+        zone = zone_for(domain, info.get("zone"))
+        for record in _records(info):
+            row = {"stack": stack, "domain": domain, "zone": zone, "purpose": record.get("purpose") or "",
+                   "type": record["type"], "prefix": host_label(record["name"], zone),
+                   "full_name": _bare(record["name"]), "value": record["value"],
+                   "priority": _priority(record), "ttl": TTL}
+            if field:
+                row["host"] = host_for(field.family, record["name"], zone)
+            writer.writerow(row)
+    return out.getvalue()

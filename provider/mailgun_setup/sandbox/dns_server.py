@@ -23,6 +23,9 @@ from dnslib.server import BaseResolver, DNSLogger, DNSServer
 from .cloudflare.models import CloudflareBackend
 
 DEFAULT_TTL = 300
+# A proxied (orange-cloud) Cloudflare record answers the edge's addresses, never its own CNAME or A
+# value: that is why a proxied tracking CNAME fails Mailgun's check. Addresses from 104.16.0.0/13.
+PROXY_ADDRESSES = ("104.16.132.229", "104.16.133.229")
 log = logging.getLogger(__name__)
 
 
@@ -71,10 +74,6 @@ class Route53Source:
                             served.records.append(ServedRecord(_bare(rrset.name), rrset.type,
                                                                int(rrset.ttl or DEFAULT_TTL), value))
                     yield served
-
-
-# What a proxied Cloudflare record resolves to: edge addresses (documentation range here).
-PROXY_ADDRESSES = ("192.0.2.10", "192.0.2.11")
 
 
 class CloudflareSource:

@@ -1,0 +1,79 @@
+"""The changes that stop mail, found from the preview alone, each with the reason in plain words."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .changes import Change
+
+VERIFIED = "Verified"
+RECORD_LOSS = {
+    "MX": "inbound mail for {domain} stops reaching Mailgun",
+    "DKIM": "mail from {domain} fails DKIM and may be rejected or sent to spam",
+    "SPF": "mail from {domain} fails SPF and may be rejected or sent to spam",
+    "tracking": "click and open tracking links of {domain} stop working",
+}
+
+
+@dataclass(frozen=True)
+class Danger:
+    stack: str
+    domain: str
+    subject: str
+    reason: str
+
+
+def _verified_domains(changes: list[Change]) -> set[tuple[str, str]]:
+    """Domains whose sender records are Verified now: their sender Verification says so."""
+    return {(c.stack, c.domain) for c in changes if c.kind == "verification"
+            and c.old.get("group") == "sender" and c.old_outputs.get("status") == VERIFIED}
+
+
+def _domain_dangers(change: Change, verified: bool) -> list[Danger]:
+    found, d = [], change.domain
+    if change.op in ("replace", "delete") and verified:
+        why = f" ({', '.join(change.replace_reasons)} changed)" if change.replace_reasons else ""
+        verb = "replaces" if change.op == "replace" else "deletes"
+        tail = ("it is deleted and created again, so mail from it stops until the new records are published "
+                "and verified" if change.op == "replace" else "mail from and to it stops")
+        found.append(Danger(change.stack, d, f"domain {d}", f"{verb} the Verified domain{why}: {tail}"))
+    if change.changed("region"):
+        found.append(Danger(change.stack, d, f"domain {d}",
+                            f"region {change.old['region']} → {change.new['region']}: a domain's region is fixed, "
+                            "so it is deleted and created in the new region with new records; senders and routes "
+                            "go with it"))
+    for key in ("dkim_key_length", "dkim_selector"):
+        if change.changed(key):
+            found.append(Danger(change.stack, d, f"domain {d}",
+                                f"DKIM change ({key} {change.old[key]} → {change.new[key]}): a new key, so mail "
+                                "fails DKIM until the new TXT record is published and verified"))
+    return found
+
+
+def _record_danger(change: Change) -> Danger:
+    purpose = change.old.get("purpose") or change.old.get("type") or ""
+    effect = RECORD_LOSS.get(purpose, "Mailgun can no longer verify {domain}").format(domain=change.domain)
+    return Danger(change.stack, change.domain, f"DNS record {change.name}", f"DNS record deleted: {effect}")
+
+
+def _orphaned_routes(changes: list[Change]) -> list[Danger]:
+    found = []
+    kept_routes = [c for c in changes if c.kind == "route" and c.op not in ("delete",)]
+    for sender in (c for c in changes if c.kind == "sender" and c.op == "delete"):
+        login = str(sender.old.get("username", "")).lower()
+        for route in kept_routes:
+            if route.stack == sender.stack and str((route.new or route.old).get("recipient", "")).lower() == login:
+                found.append(Danger(sender.stack, sender.domain, f"sender {login}",
+                                    f"sender removed while the route for {login} stays: replies and inbound "
+                                    "mail to that address have no sender identity behind them"))
+    return found
+
+
+def dangers_of(changes: list[Change]) -> list[Danger]:
+    verified = _verified_domains(changes)
+    found: list[Danger] = []
+    for change in changes:
+        if change.kind == "domain":
+            found += _domain_dangers(change, (change.stack, change.domain) in verified)
+        elif change.kind == "DNS record" and change.op == "delete":
+            found.append(_record_danger(change))
+    return found + _orphaned_routes(changes)
