@@ -32,7 +32,7 @@ from .verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
 MAX_API_KEYS = 10
 
 DOMAIN_KEYS = ("name", "region", "dkimKeyLength", "dkimSelector", "retentionDays", "receiving",
-               "tracking", "dns", "zone", "dmarc", "senders", "routes", "webhooks")
+               "tracking", "automaticSenderSecurity", "dns", "zone", "dmarc", "senders", "routes", "webhooks")
 WEBHOOK_KEYS = ("kind", "urls")
 API_KEY_KEYS = ("name", "role", "description", "domain", "expiration")
 SENDER_KEYS = ("username", "password")
@@ -72,6 +72,7 @@ class DomainSpec:
     dns: str = DEFAULT_DNS  # effective mode: the domain's override, else the stack's
     zone: Optional[str] = None
     dmarc: Optional[Dmarc] = None
+    automatic_sender_security: bool = False
     senders: tuple[SenderSpec, ...] = ()
     routes: tuple[RouteSpec, ...] = ()
     webhooks: tuple[WebhookSpec, ...] = ()
@@ -143,6 +144,8 @@ def _domain(entry: Any, path: str, stack_dns: Optional[str], problems: list[Prob
                  if entry.get("retentionDays") is not None else None)
     receiving = rules.boolean(rules.get(entry, "receiving", False), f"{path}.receiving", problems)
     tracking = rules.boolean(rules.get(entry, "tracking", False), f"{path}.tracking", problems)
+    automatic = rules.boolean(rules.get(entry, "automaticSenderSecurity", False), f"{path}.automaticSenderSecurity",
+                              problems)
     dns = rules.choice(entry["dns"], f"{path}.dns", problems, DNS_MODES) if entry.get("dns") is not None else stack_dns
     zone = rules.zone(entry.get("zone"), f"{path}.zone", name, dns, problems)
     webhooks = _webhooks(entry.get("webhooks"), f"{path}.webhooks", problems)
@@ -153,6 +156,7 @@ def _domain(entry: Any, path: str, stack_dns: Optional[str], problems: list[Prob
         problems.append(Problem(f"{path}.routes", "routes need receiving: true on the domain"))
     return DomainSpec(name=name, region=region, dkim_key_length=key_length, dkim_selector=selector,
                       retention_days=retention, receiving=receiving, tracking=tracking, dns=dns, zone=zone, dmarc=dmarc, webhooks=tuple(webhooks),
+                      automatic_sender_security=automatic,
                       senders=tuple(senders), routes=tuple(routes))
 
 

@@ -53,7 +53,8 @@ def declare(spec: DomainSpec, verify_timeout: int) -> tuple[MailgunDomain, dict[
     domain = MailgunDomain(spec.name, name=spec.name, region=spec.region, dkim_key_length=spec.dkim_key_length,
                            dkim_selector=spec.dkim_selector, retention_days=spec.retention_days,
                            receiving=spec.receiving, tracking=spec.tracking, dns=spec.dns, zone=spec.zone,
-                           verify_timeout=verify_timeout, dmarc=spec.dmarc)
+                           verify_timeout=verify_timeout, dmarc=spec.dmarc,
+                           automatic_sender_security=spec.automatic_sender_security)
     senders = {s.username: SenderIdentity(s.username, domain=domain, username=s.username, password=s.password)
                for s in spec.senders}
     for route in spec.routes:

@@ -8,7 +8,7 @@ missing, and a record the authoritative servers serve but the resolver does not 
 from __future__ import annotations
 
 from ..dns import spf
-from ..handoff import host_label
+from ..dns.names import relative as host_label
 from ..records import comparable
 from .findings import Finding, bad, good
 from .servers import Servers

@@ -59,7 +59,9 @@ def create(client: MailgunClient, props: dict) -> dict:
     automatic = bool(props.get("automatic_sender_security"))
     try:
         return client.create_domain(name, int(props["dkim_key_length"]), ttl_of(props.get("retention_days")),
-                                    dkim_selector=None if automatic else props["dkim_selector"], web_prefix="email",
+                                    # our selector even with automatic sender security: the key Mailgun
+                                    # falls back to when it is turned off keeps the name preview shows
+                                    dkim_selector=props["dkim_selector"], web_prefix="email",
                                     force_dkim_authority=True,
                                     use_automatic_sender_security=True if automatic else None)
     except MailgunApiError as exc:

@@ -13,6 +13,7 @@ MX_PRIORITY = 10
 TRACKING_TARGETS = {"us": "mailgun.org", "eu": "eu.mailgun.org"}
 TRACKING_PREFIX = "email"  # Mailgun's default web_prefix: the tracking CNAME is email.<domain>
 
+AUTOMATIC_SENDER_SECURITY_SELECTORS = ("pdk1", "pdk2")  # DKIM as CNAMEs to keys Mailgun hosts and rotates
 DKIM_KEY_LENGTHS = (1024, 2048)
 DEFAULT_DKIM_KEY_LENGTH = 1024
 DEFAULT_DKIM_SELECTOR = "mg"

@@ -23,7 +23,7 @@ from ..dmarc import Dmarc
 from ..dns.backend import DEFAULT_DNS, DNS_MODES, resolve_mode
 from ..dns.names import zone_id_backend
 from ..errors import UsageError
-from ..mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
+from ..mailgun.facts import (AUTOMATIC_SENDER_SECURITY_SELECTORS, DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
                              MAX_ROUTES, MAX_SENDERS, MX_PRIORITY, REGIONS, RETENTION_DAYS, SMTP_HOSTS,
                              TRACKING_PREFIX)
 from ..ownership import claim_name, claim_value
@@ -39,11 +39,17 @@ from .verification import Verification, VerificationInputs
 COMPONENT_TYPE = "mailgun-setup:index:MailgunDomain"
 
 
-def expected_shapes(name: str, dkim_selector: str, receiving: bool, tracking: bool) -> list[dict]:
+def expected_shapes(name: str, dkim_selector: str, receiving: bool, tracking: bool,
+                    automatic_sender_security: bool = False) -> list[dict]:
     """The records Mailgun will ask for, without values: purpose, type, name (and ``mx``, the MX
-    host's first label, which is the same in both regions)."""
-    shapes = [{"purpose": "DKIM", "type": "TXT", "name": f"{dkim_selector}._domainkey.{name}"},
-              {"purpose": "SPF", "type": "TXT", "name": name}]
+    host's first label, which is the same in both regions). With automatic sender security the
+    DKIM records are two CNAMEs to keys Mailgun hosts, instead of our selector's TXT key."""
+    if automatic_sender_security:
+        shapes = [{"purpose": "DKIM", "type": "CNAME", "name": f"{selector}._domainkey.{name}"}
+                  for selector in AUTOMATIC_SENDER_SECURITY_SELECTORS]
+    else:
+        shapes = [{"purpose": "DKIM", "type": "TXT", "name": f"{dkim_selector}._domainkey.{name}"}]
+    shapes.append({"purpose": "SPF", "type": "TXT", "name": name})
     if tracking:
         shapes.append({"purpose": "tracking", "type": "CNAME", "name": f"{TRACKING_PREFIX}.{name}"})
     if receiving:
@@ -69,7 +75,8 @@ def _plain(value: Any, path: str, problems: list[Problem]) -> Any:
 
 
 def _validate(resource_name: str, name: Any, region: Any, dkim_key_length: Any, dkim_selector: Any,
-              retention_days: Any, receiving: Any, tracking: Any, dns: Any, verify_timeout: Any, dmarc: Any) -> None:
+              retention_days: Any, receiving: Any, tracking: Any, dns: Any, verify_timeout: Any, dmarc: Any,
+              automatic_sender_security: Any) -> None:
     """Every rule the plain arguments break, raised at once (Output arguments are checked at apply)."""
     found: list[Problem] = []
     if dmarc is not None:
@@ -81,7 +88,8 @@ def _validate(resource_name: str, name: Any, region: Any, dkim_key_length: Any, 
         rules.domain_name(name, "name", found)
     if _plain(dkim_selector, "dkim_selector", found) is not None:
         rules.selector(dkim_selector, "dkim_selector", found)
-    for key, value in (("receiving", receiving), ("tracking", tracking)):
+    for key, value in (("receiving", receiving), ("tracking", tracking),
+                       ("automatic_sender_security", automatic_sender_security)):
         if _plain(value, key, found) is not None and not isinstance(value, bool):
             found.append(Problem(key, f"must be True or False, got {rules.shown(value)}"))
     if _plain(dns, "dns", found) is not None:
@@ -111,6 +119,8 @@ class MailgunDomain(pulumi.ComponentResource):
     :param zone: the zone to write into, by name or id (an Output of a zone resource works);
         default: the longest public zone that holds ``name``.
     :param verify_timeout: seconds ``pulumi up`` waits for verification before failing.
+    :param automatic_sender_security: DKIM as two CNAMEs (``pdk1``/``pdk2._domainkey``) to keys Mailgun
+        hosts and rotates, instead of a TXT key under ``dkim_selector``; an in-place update.
     :param dmarc: a :class:`Dmarc` policy to publish at ``_dmarc.<name>`` with the other records
         (a DMARC record already there is kept and reported, never replaced).
 
@@ -136,9 +146,9 @@ class MailgunDomain(pulumi.ComponentResource):
                  receiving: bool = False, tracking: bool = False, dns: str = DEFAULT_DNS,
                  zone: pulumi.Input[Optional[str]] = None,
                  verify_timeout: pulumi.Input[int] = DEFAULT_VERIFY_TIMEOUT, dmarc: Optional[Dmarc] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+                 automatic_sender_security: bool = False, opts: Optional[pulumi.ResourceOptions] = None):
         _validate(resource_name, name, region, dkim_key_length, dkim_selector, retention_days, receiving, tracking,
-                  dns, verify_timeout, dmarc)
+                  dns, verify_timeout, dmarc, automatic_sender_security)
         super().__init__(COMPONENT_TYPE, resource_name, None, opts)
         self.name: str = rules.domain_name(name, "name", [])
         self.dkim_selector: str = dkim_selector.strip().lower()
@@ -153,7 +163,8 @@ class MailgunDomain(pulumi.ComponentResource):
 
         self.domain = Domain(resource_name, DomainInputs(
             name=self.name, region=region, dkim_key_length=dkim_key_length, dkim_selector=self.dkim_selector,
-            retention_days=retention_days, tracking=tracking, receiving=receiving, owner=self.owner), opts=child)
+            retention_days=retention_days, tracking=tracking, receiving=receiving, owner=self.owner,
+            automatic_sender_security=automatic_sender_security), opts=child)
         self.sender_records, self.receiver_records = self.domain.sender_records, self.domain.receiver_records
         self.adopted = self.domain.adopted
         self.smtp_host = self.region.apply(lambda r: SMTP_HOSTS[r])
@@ -188,7 +199,7 @@ class MailgunDomain(pulumi.ComponentResource):
 
         after_writes = pulumi.ResourceOptions(parent=self, depends_on=writes)
         lines = []
-        for shape in expected_shapes(self.name, self.dkim_selector, receiving, tracking):
+        for shape in expected_shapes(self.name, self.dkim_selector, receiving, tracking, automatic_sender_security):
             source = self.receiver_records if shape["type"] == "MX" else self.sender_records
             suffix = f" {shape['mx']}" if shape["type"] == "MX" else ""
             lines.append(Record(f"{shape['type']} {shape['name']}{suffix}", RecordInputs(
