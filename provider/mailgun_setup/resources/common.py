@@ -14,6 +14,7 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from ..mailgun.client import MailgunClient, api_key_from_env
+from ..mailgun.facts import VERIFIED
 from ..ownership import Claim, other_claims
 from ..rules import Problem
 
@@ -81,3 +82,9 @@ def failures(problems: Iterable[Problem]) -> list[CheckFailure]:
 def stack_of(owner: str) -> str:
     """``project/stack`` -> ``stack`` (for messages that tell the user which command to run)."""
     return (owner or "").rsplit("/", 1)[-1] or "<stack>"
+
+
+def may_resume(olds: dict, status: Any) -> bool:
+    """Whether a resource recorded as waiting (manual DNS) should be tried again: its records may
+    be Verified now (or preview cannot know yet)."""
+    return bool(olds.get("waiting")) and (not known(status) or status == VERIFIED)

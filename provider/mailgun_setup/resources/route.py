@@ -21,7 +21,7 @@ from ..mailgun.facts import MAX_DESCRIPTION, PRIORITY_RANGE, match_recipient, re
 from ..ownership import claimed_route
 from ..rules import Problem
 from ..verify import service
-from .common import BaseProvider, failures, known, stack_of
+from .common import BaseProvider, failures, known, may_resume, stack_of
 from .inputs import Inputs
 
 if TYPE_CHECKING:
@@ -82,8 +82,7 @@ class ReceiverRouteProvider(BaseProvider):
 
     def diff(self, id_: str, olds: dict, news: dict) -> DiffResult:
         result = super().diff(id_, olds, news)
-        status = news.get("receiver_status")
-        if olds.get("waiting") and not result.changes and (not known(status) or service.is_verified(status)):
+        if not result.changes and may_resume(olds, news.get("receiver_status")):
             return DiffResult(changes=True, replaces=[], delete_before_replace=True)  # the route can be made now
         return result
 

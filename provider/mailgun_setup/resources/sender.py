@@ -25,7 +25,7 @@ from ..mailgun.facts import SMTP_HOSTS
 from ..ownership import claimed_sender
 from ..rules import Problem
 from ..verify import service
-from .common import BaseProvider, failures, known, stack_of
+from .common import BaseProvider, failures, known, may_resume, stack_of
 from .inputs import Inputs
 
 if TYPE_CHECKING:
@@ -70,8 +70,7 @@ class SenderIdentityProvider(BaseProvider):
         if news.get("password") is None:  # no password given: keep the one Mailgun generated
             news = {**news, "password": olds.get("password")}
         result = super().diff(id_, olds, news)
-        status = news.get("sender_status")
-        if olds.get("waiting") and not result.changes and (not known(status) or service.is_verified(status)):
+        if not result.changes and may_resume(olds, news.get("sender_status")):
             return DiffResult(changes=True, replaces=[], delete_before_replace=True)  # the login can be created now
         return result
 
