@@ -53,7 +53,7 @@ def test_review_comments_for_each_kind_of_change(tmp_path, sandbox_env, unique):
 
 | Change | Resource | Detail |
 | --- | --- | --- |
-| create | domain `{d}` | dkim_key_length: `1024`<br>dkim_selector: `mg`<br>name: `{d}`<br>receiving: `true`<br>region: `us`<br>retention_days: `3`<br>tracking: `false` |
+| create | domain `{d}` | automatic_sender_security: `false`<br>dkim_key_length: `1024`<br>dkim_selector: `mg`<br>name: `{d}`<br>receiving: `true`<br>region: `us`<br>tracking: `false` |
 | create | DNS batch `{d} records` | claim: `{claim}`<br>dns: `route53`<br>provider: `route53`<br>zone_id: `{zone_id}`<br>zone_name: `{zone}` |
 | create | DNS record `MX {d} mxa` | name: `{d}`<br>priority: `10`<br>type: `MX`<br>value: _(known after apply)_ |
 | create | DNS record `MX {d} mxb` | name: `{d}`<br>priority: `10`<br>type: `MX`<br>value: _(known after apply)_ |
@@ -89,7 +89,7 @@ def test_review_comments_for_each_kind_of_change(tmp_path, sandbox_env, unique):
 
 | Change | Resource | Detail |
 | --- | --- | --- |
-| update | domain `{d}` | retention_days: `3` → `7` |
+| update | domain `{d}` | retention_days: – → `7` |
 {recomputed}
 {MARKER}"""
 
