@@ -5,6 +5,7 @@
     │   └── UsageError         the public API called wrongly in a program (raised at preview)
     ├── ApiError               a service answered with an error: service, method, path, status, code
     │   ├── MailgunApiError
+    │   │   ├── AnswerLost
     │   │   └── SamePasswordError
     │   ├── Route53ApiError
     │   └── CloudflareApiError
@@ -70,6 +71,11 @@ class ApiError(MailgunSetupError):
 
 class MailgunApiError(ApiError):
     pass
+
+
+class AnswerLost(MailgunApiError):
+    """A create whose outcome is unknown (timeout, reset, 5xx): it may or may not have been applied,
+    so the client reads before it sends it again."""
 
 
 class SamePasswordError(MailgunApiError):

@@ -28,7 +28,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from ..errors import ConfigError, MailgunApiError, SamePasswordError
+from ..errors import AnswerLost, ConfigError, MailgunApiError, SamePasswordError
 from ..rules import Problem
 
 PUBLIC_HOSTS = {"us": "https://api.mailgun.net", "eu": "https://api.eu.mailgun.net"}
@@ -85,10 +85,6 @@ def default_retry() -> Retry:
                      respect_retry_after_header=True, raise_on_status=False)
 
 
-class AnswerLost(MailgunApiError):
-    """A create whose outcome is unknown: the request may or may not have been applied."""
-
-
 class MailgunClient:
     def __init__(self, api_key: str, region: str, base_url: Optional[str] = None, timeout: float = 30,
                  retry: Optional[Retry] = None):
@@ -110,17 +106,19 @@ class MailgunClient:
             response = self.session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
         except requests.RequestException as exc:
             message = f"Mailgun {method} {path}: {type(exc).__name__}: could not reach {self.base_url}"
+            call = dict(service="mailgun", method=method, path=path)
             if method == "POST" and _answer_may_be_lost(exc):
-                raise AnswerLost(message) from None
-            raise MailgunApiError(message) from None
+                raise AnswerLost(message, **call) from None
+            raise MailgunApiError(message, **call) from None
         if response.status_code == 404 and ok_missing:
             return None
-        if method == "POST" and response.status_code >= 500:
-            raise AnswerLost(f"Mailgun {method} {path} failed with {response.status_code}: {_message(response)}",
-                             response.status_code)
         if response.status_code >= 400:
-            raise MailgunApiError(f"Mailgun {method} {path} failed with {response.status_code}: "
-                                  f"{_message(response)}", response.status_code)
+            # Mailgun's errors carry a message and no code: it is kept as ``code`` for the two callers
+            # that must tell refusals apart (same password, retention over the plan), here at the boundary.
+            detail = _message(response)
+            error = AnswerLost if method == "POST" and response.status_code >= 500 else MailgunApiError
+            raise error(f"Mailgun {method} {path} failed with {response.status_code}: {detail}",
+                        response.status_code, service="mailgun", method=method, path=path, code=detail)
         return response.json() if response.content else {}
 
     def _pages(self, path: str, params: Optional[dict] = None) -> Iterator[dict]:
@@ -216,7 +214,7 @@ class MailgunClient:
         try:
             self.request("PUT", f"/v3/domains/{domain}/credentials/{login}", data={"password": password})
         except MailgunApiError as exc:
-            if exc.status == 400 and SAME_PASSWORD.search(str(exc)):  # Mailgun gives no code, only text
+            if exc.status == 400 and SAME_PASSWORD.search(exc.code or ""):  # Mailgun gives no code, only text
                 raise SamePasswordError(str(exc), 400, service="mailgun", method="PUT",
                                         path=f"/v3/domains/{domain}/credentials/{login}") from None
             raise

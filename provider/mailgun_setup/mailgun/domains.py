@@ -97,7 +97,7 @@ def set_retention(client: MailgunClient, name: str, days: Optional[int]) -> None
 
 
 def _refused(exc: MailgunApiError, name: str, days: Optional[int]) -> Optional[ConfigError]:
-    if exc.status == 400 and "message_ttl" in str(exc) and days is not None:
+    if exc.status == 400 and "message_ttl" in (exc.code or "") and days is not None:
         return ConfigError(f"retention_days: Mailgun refused {days} days of message retention for {name}; the "
                            f"Mailgun plan limits retention ({PLAN_LIMITS}). Set retentionDays within your plan, "
                            f"or leave it out to get the plan's default. Mailgun said: {exc}")
