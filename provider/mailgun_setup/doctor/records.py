@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..dns import spf
 from ..dns.names import relative as host_label
 from ..records import comparable
+from ..verify.check import served
 from .findings import Finding, bad, good
 from .servers import Servers
 
@@ -28,13 +29,6 @@ def subject(record: dict) -> str:
         return f"MX {record['name']} {record['value']}"
     return f"{record['type']} {record['name']}" if purpose == record["type"] else \
         f"{purpose} {record['type']} {record['name']}"
-
-
-def served(record: dict, values: tuple[str, ...]) -> bool:
-    want = comparable(record)
-    if record["type"] == "TXT" and spf.is_spf(want):
-        return any(spf.contains(v, want) for v in values)
-    return want in values
 
 
 def _squeezed(text: str) -> str:

@@ -38,7 +38,8 @@ def expected_value(record: dict) -> str:
     return comparable(record)
 
 
-def _served(record: dict, found: tuple[str, ...]) -> bool:
+def served(record: dict, found: tuple[str, ...]) -> bool:
+    """Whether the values ``found`` at the record's name serve it (our SPF may sit inside a merged SPF)."""
     want = expected_value(record)
     if record["type"] == "TXT" and spf.is_spf(want):
         return any(spf.contains(v, want) for v in found)
@@ -47,7 +48,7 @@ def _served(record: dict, found: tuple[str, ...]) -> bool:
 
 def check_record(lookup: DnsLookup, record: dict, zone: Optional[str] = None) -> Finding:
     answer = lookup.query(record["name"], record["type"])
-    if answer.status == "ok" and _served(record, answer.values):
+    if answer.status == "ok" and served(record, answer.values):
         return Finding(record, True, answer.values)
     if answer.status == "ok" and record["type"] == "TXT" and is_dmarc(record["value"]):
         theirs = [v for v in answer.values if is_dmarc(v)]
