@@ -19,20 +19,20 @@ from typing import Optional
 
 from ..errors import ConfigError, MailgunApiError
 from .client import MailgunClient
+from .facts import retention_seconds
 
-DAY = 86400
 PLAN_LIMITS = "Free 0 days, Foundation 1 day, Scale and Enterprise up to 7"
 
 
 def ttl_of(days: Optional[int]) -> Optional[int]:
     """``message_ttl`` for ``retention_days``; None (not set) leaves it to Mailgun."""
-    return None if days is None else int(days) * DAY
+    return None if days is None else retention_seconds(int(days))
 
 
 def effective_days(body: dict) -> Optional[int]:
     """The retention Mailgun applies, in whole days, from a domain answer."""
     ttl = body["domain"].get("message_ttl")
-    return None if ttl is None else int(ttl) // DAY
+    return None if ttl is None else int(ttl) // retention_seconds(1)
 
 
 def own_selector(body: dict) -> Optional[str]:
