@@ -10,6 +10,7 @@ disappears on refresh and is created again by the next ``up``.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Optional
 
 import pulumi
@@ -20,6 +21,7 @@ from ..mailgun.facts import REGIONS
 from ..rules import Problem
 from ..mailgun import keys as api
 from .common import BaseProvider, failures, known
+from .inputs import Inputs
 from .owner import domain_ref, plain, plain_problems, with_parent
 
 MAX_DESCRIPTION = 255
@@ -62,8 +64,7 @@ class ApiKeyProvider(BaseProvider):
         return f"API key {props.get('description') or props.get('role') or ''}".strip()
 
     def check(self, _olds: dict, news: dict) -> CheckResult:
-        news = {"region": "us", "description": "", "domain": None, "expiration": None,
-                **{k: v for k, v in news.items() if v is not None}}
+        news = ApiKeyInputs.completed(news)
         if isinstance(news.get("expiration"), float) and news["expiration"] == int(news["expiration"]):
             news["expiration"] = int(news["expiration"])  # the engine hands numbers over as floats
         return CheckResult(news, failures(_problems(news)))
@@ -96,6 +97,16 @@ class ApiKeyProvider(BaseProvider):
         api.delete_key(self.mailgun(props.get("region") or "us"), id_)
 
 
+@dataclass
+class ApiKeyInputs(Inputs):
+    role: pulumi.Input[str]
+    description: pulumi.Input[str] = ""
+    domain: pulumi.Input[Optional[str]] = None
+    expiration: pulumi.Input[Optional[int]] = None
+    region: pulumi.Input[Optional[str]] = "us"
+    OUTPUTS = ("key_id", "kind", "expires_at", "secret")
+
+
 class ApiKey(Resource, module="mailgun", name="ApiKey"):
     """A dedicated Mailgun API key; its ``secret`` is a secret output, shown by Mailgun only once.
 
@@ -121,7 +132,6 @@ class ApiKey(Resource, module="mailgun", name="ApiKey"):
                        where)
         opts = pulumi.ResourceOptions.merge(with_parent(ref, opts),
                                             pulumi.ResourceOptions(additional_secret_outputs=["secret"]))
-        super().__init__(ApiKeyProvider(), resource_name, {
-            "role": role, "description": description, "domain": None if ref is None else ref.name,
-            "expiration": expiration, "region": region if ref is None else ref.region,
-            "key_id": None, "kind": None, "expires_at": None, "secret": None}, opts)
+        super().__init__(ApiKeyProvider(), resource_name, ApiKeyInputs(
+            role=role, description=description, domain=None if ref is None else ref.name, expiration=expiration,
+            region=region if ref is None else ref.region).props(), opts)

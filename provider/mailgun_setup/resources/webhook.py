@@ -9,6 +9,7 @@ may carry basic-auth credentials.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ from ..rules import Problem
 from ..errors import ConfigError, MailgunApiError
 from ..mailgun import webhooks as api
 from .common import BaseProvider, failures, known
+from .inputs import Inputs
 from .owner import domain_ref, plain, plain_problems, with_parent
 
 
@@ -119,6 +121,14 @@ class WebhookProvider(BaseProvider):
         api.delete_webhook(self.mailgun(props["region"]), props["domain"], props["kind"])
 
 
+@dataclass
+class WebhookInputs(Inputs):
+    domain: pulumi.Input[str]
+    region: pulumi.Input[str]
+    kind: pulumi.Input[str]
+    urls: pulumi.Input[list]
+
+
 class Webhook(Resource, module="mailgun", name="Webhook"):
     """Where Mailgun posts one kind of event for a domain.
 
@@ -140,5 +150,5 @@ class Webhook(Resource, module="mailgun", name="Webhook"):
         plain_problems(_problems(plain({"domain": UNKNOWN, "region": ref.region, "kind": kind, "urls": urls})),
                        where)
         super().__init__(WebhookProvider(), resource_name,
-                         {"domain": ref.name, "region": ref.region, "kind": kind, "urls": urls},
+                         WebhookInputs(domain=ref.name, region=ref.region, kind=kind, urls=urls).props(),
                          with_parent(ref, opts))
