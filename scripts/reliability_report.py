@@ -27,7 +27,7 @@ POINTS = {
                      "the engine killed mid-run; after the documented recovery the next run converges"),
     "drift": ("Drift", "drifts repaired / tried",
               "an out-of-band change is shown by `pulumi refresh` and repaired by `pulumi up`, foreign values kept"),
-    "secrets": ("Secrets", "places clean / places × secrets searched",
+    "secrets": ("Secrets", "places clean / places searched (every secret, plain and base64)",
                 "a credential or password searched for (plain and base64) in one place it must never appear"),
     "bad-input": ("Bad input catalogue", "bad inputs rejected / tried",
                   "invalid input fails `pulumi preview` naming the field path and the rule, with zero writes"),
@@ -74,7 +74,9 @@ def render(results: dict) -> str:
         ok = sum(1 for e in found if e["ok"])
         result = f"**{ok} / {len(found)}**" if found else "not measured in this run"
         if point == "secrets" and found:
-            result += f" — leaks found: **{len(found) - ok}**"
+            leaks = sum((e.get("figures") or {}).get("leaks", 0) for e in found)
+            dumps = sum((e.get("figures") or {}).get("lines", 0) for e in found)
+            result += f" — secret leaks found: **{leaks}**; engine -v=9 RPC dump lines holding a secret: {dumps}"
         lines.append(f"| {title} | {measure} | {result} |")
     for point, (title, _, proves) in POINTS.items():
         found = by_point.get(point, [])
