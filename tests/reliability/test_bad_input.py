@@ -38,12 +38,13 @@ class Case:
 def _verdicts(ledger, sandbox, output: str, cases: list[Case], secrets: tuple[str, ...] = ()) -> None:
     """Record each case (its path and rule on one output line), then fail the test on any miss."""
     lines = output.splitlines()
+    writes = sum(sandbox.write_calls().values())
+    leaked = [s for s in secrets if s in output]
     for case in cases:
         named = (f"{case.path}: ", f"property {case.path} value")  # ours; the engine's for a check() failure
         hit = any(any(n in line for n in named) and case.rule in line for line in lines)
-        ledger.record(POINT, case.name, hit, f"expected `{case.path}: …{case.rule}…`")
-    writes = sum(sandbox.write_calls().values())
-    leaked = [s for s in secrets if s in output]
+        ledger.record(POINT, case.name, hit and writes == 0 and not leaked,
+                      f"expected `{case.path}: …{case.rule}…`; named: {hit}; writes: {writes}")
     missed = ledger.failed(POINT)
     assert not missed, "\n".join(missed) + "\n---\n" + output[-6000:]
     assert writes == 0, sandbox.write_calls()
