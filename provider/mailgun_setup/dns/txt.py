@@ -9,11 +9,24 @@ MAX_STRING = 255
 
 
 def quote_txt(value: str) -> str:
-    """``v=DKIM1; p=<400 chars>`` -> ``"<first 255>" "<rest>"`` with ``"`` and ``\\`` escaped."""
-    data = value.encode("utf-8")
-    chunks = [data[i:i + MAX_STRING] for i in range(0, len(data), MAX_STRING)] or [b""]
-    return " ".join('"' + c.decode("utf-8", "replace").replace("\\", "\\\\").replace('"', '\\"') + '"'
-                    for c in chunks)
+    """``v=DKIM1; p=<400 chars>`` -> ``"<first 255>" "<rest>"`` with ``"`` and ``\\`` escaped.
+
+    Strings are cut on character boundaries: a multi-byte UTF-8 character cut in two would make
+    neither string valid text, and the value would not read back."""
+    return " ".join('"' + chunk.replace("\\", "\\\\").replace('"', '\\"') + '"' for chunk in _chunks(value))
+
+
+def _chunks(value: str) -> list[str]:
+    """``value`` in as few pieces of at most 255 UTF-8 bytes as whole characters allow."""
+    chunks, current, size = [], [], 0
+    for char in value:
+        width = len(char.encode("utf-8"))
+        if size + width > MAX_STRING:
+            chunks.append("".join(current))
+            current, size = [], 0
+        current.append(char)
+        size += width
+    return chunks + ["".join(current)] if current or not chunks else chunks
 
 
 def unquote_txt(text: str) -> str:

@@ -20,7 +20,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 
 from .. import rules
 from ..cache import ListCache
-from ..errors import ConfigError, SamePasswordError, UsageError
+from ..errors import ConfigError, MailgunApiError, SamePasswordError, UsageError
 from ..mailgun.facts import SMTP_HOSTS
 from ..ownership import claimed_sender
 from ..rules import Problem
@@ -45,6 +45,17 @@ class SenderInputs(Inputs):
     owner: str = ""
     nameservers: pulumi.Input[list] = field(default_factory=list)
     OUTPUTS = ("login", "smtp_host", "waiting")
+
+
+def _logins_of_existing(client, domain: str) -> set[str]:
+    """The logins of ``domain``; none when the domain itself is gone (deleted outside Pulumi), so
+    refresh drops the sender instead of failing on Mailgun's 404."""
+    try:
+        return _logins(client, domain)
+    except MailgunApiError as exc:
+        if exc.status == 404:
+            return set()
+        raise
 
 
 def _logins(client, domain: str) -> set[str]:
@@ -115,7 +126,7 @@ class SenderIdentityProvider(BaseProvider):
         domain, _, login = id_.partition("/")
         region = props.get("region")
         for candidate in ([region] if region else ["us", "eu"]):
-            if login in _logins(self.mailgun(candidate), domain):
+            if login in _logins_of_existing(self.mailgun(candidate), domain):
                 return ReadResult(id_, {**props, "domain": domain, "username": login, "login": login,
                                         "region": candidate, "smtp_host": SMTP_HOSTS[candidate]})
         return ReadResult(None, {})

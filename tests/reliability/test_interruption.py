@@ -1,0 +1,141 @@
+"""Point 2, interruption: the engine stopped by SIGINT (Ctrl-C) or SIGKILL (power cut, CI timeout)
+at seeded points of `pulumi up` and `pulumi destroy`, then recovered with the procedure in the
+README ("Recovering from an interrupted run"); the next run converges with nothing orphaned or
+duplicated.
+
+A point is "right after the k-th write request the sandbox served" (any service): the run is
+watched through the sandbox's request logs and the whole process group is signalled as soon as
+the k-th write is logged. The points are drawn with a fixed seed from the writes one clean `up`
+and one clean `destroy` of the same stack make, so they spread over the whole run.
+"""
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import time
+
+import pytest
+
+from ..e2e.harness import mailgun, make_project, new_zone, zone_records
+from .inventory import mismatches
+
+pytestmark = pytest.mark.engine
+
+POINT = "interruption"
+SEED = 11
+POINTS_PER_COMMAND = 5
+
+
+def _config(domain: str) -> dict:
+    return {"dns": "route53", "verifyTimeout": 30, "domains": [{
+        "name": domain, "receiving": True,
+        "senders": [{"username": f"support@{domain}"}, {"username": f"it@{domain}"}],
+        "routes": [{"recipient": f"support@{domain}", "action": "stop()"}]}]}
+
+
+ORPHAN_LOGIN = re.compile(r"password: (\S+@\S+) already exists in Mailgun .*never returns an existing password")
+
+
+def recover(project, stack: str, command: str) -> list[str]:
+    """The README's procedure, step by step; returns the steps it needed."""
+    steps = []
+    refresh = ("refresh", "--yes", "--clear-pending-creates", "--stack", stack)
+    result = project.pulumi(*refresh, check=False)
+    if result.returncode != 0 and "pulumi cancel" in result.stdout + result.stderr:
+        project.pulumi("cancel", "--yes", "--stack", stack)  # step 1: the killed run's lock; nothing is running
+        steps.append("cancel")
+        result = project.pulumi(*refresh, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    steps.append("refresh --clear-pending-creates")  # step 2
+    run = project.pulumi(command, "--yes", "--stack", stack, check=False)  # step 3
+    steps.append(command)
+    text = run.stdout + run.stderr
+    orphans = ORPHAN_LOGIN.findall(text)
+    if run.returncode != 0 and orphans:
+        for login in orphans:  # step 4: made by the killed run, its generated password never saved
+            mailgun("us").delete_credential(login.split("@", 1)[1], login)
+        steps.append(f"delete {len(orphans)} login(s) the killed run created")
+        run = project.pulumi(command, "--yes", "--stack", stack, check=False)
+        steps.append(command)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    return steps
+
+
+def _interrupt(project, sandbox, stack: str, command: str, after_writes: int, sig: int) -> str:
+    """Start `pulumi <command>`, signal it right after the sandbox served ``after_writes`` writes."""
+    sandbox.clear_request_logs()
+    run = subprocess.Popen([project.cli.binary, command, "--yes", "--stack", stack, "--non-interactive"],
+                           cwd=project.root, env=project.env, start_new_session=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while sum(sandbox.write_calls().values()) < after_writes and run.poll() is None:
+        assert time.monotonic() < deadline, "the run never reached the point"
+        time.sleep(0.005)
+    if run.poll() is not None:
+        return "finished before the signal"
+    os.killpg(run.pid, sig)
+    try:
+        run.wait(timeout=120)  # SIGINT: the engine finishes the operations in flight and saves state
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+        return "ignored the signal for 120 s"
+    return ""
+
+
+def test_interrupted_up_and_destroy_recover_and_converge(tmp_path, sandbox_env, sandbox, unique, ledger):
+    zone = f"{unique}.com"
+    domain = f"mail.{zone}"
+    zone_id = new_zone(sandbox_env, "route53", zone)
+    project = make_project(tmp_path, sandbox_env)
+    project.init("dev", _config(domain))
+    zones, domains = {"route53": zone_id}, [(domain, "us")]
+
+    sandbox.clear_request_logs()
+    project.up("dev")
+    up_writes = sum(sandbox.write_calls().values())
+    sandbox.clear_request_logs()
+    project.pulumi("destroy", "--yes", "--stack", "dev")
+    destroy_writes = sum(sandbox.write_calls().values())
+    rng = random.Random(SEED)
+    up_points = sorted(rng.sample(range(1, up_writes + 1), min(POINTS_PER_COMMAND, up_writes)))
+    destroy_points = sorted(rng.sample(range(1, destroy_writes + 1), min(POINTS_PER_COMMAND, destroy_writes)))
+    signals = [signal.SIGKILL, signal.SIGINT]
+
+    def converged_up() -> list[str]:
+        found = mismatches(project, "dev", zones, domains)
+        summary = project.outputs("dev")["domains"][domain]
+        if (summary["senderStatus"], summary["receiverStatus"]) != ("Verified", "Verified"):
+            found.append(f"statuses {summary['senderStatus']}, {summary['receiverStatus']}")
+        if {c["login"] for c in mailgun("us").list_credentials(domain)} != {f"support@{domain}", f"it@{domain}"}:
+            found.append("logins differ from the declared ones")
+        if project.pulumi("preview", "--expect-no-changes", "--stack", "dev", check=False).returncode != 0:
+            found.append("preview after recovery still shows changes")
+        return found
+
+    def converged_destroy() -> list[str]:
+        found = mismatches(project, "dev", zones, domains)
+        if mailgun("us").get_domain(domain) is not None:
+            found.append("the Mailgun domain is still there")
+        if [r for r in mailgun("us").list_routes() if f"@{domain}" in r["expression"]]:
+            found.append("a route is still there")
+        if zone_records("route53", zone_id):
+            found.append(f"records left in the zone: {sorted(zone_records('route53', zone_id))[:3]}")
+        if project.urns("dev")[1:]:  # the Stack resource itself may remain
+            found.append(f"state still holds {len(project.urns('dev')) - 1} resources")
+        return found
+
+    for index, (k_up, k_destroy) in enumerate(zip(up_points, destroy_points)):
+        for command, k, sig, converged in (("up", k_up, signals[index % 2], converged_up),
+                                           ("destroy", k_destroy, signals[(index + 1) % 2], converged_destroy)):
+            name = f"{signal.Signals(sig).name} during {command}, after write {k} of " \
+                   f"{up_writes if command == 'up' else destroy_writes}"
+            missed = _interrupt(project, sandbox, "dev", command, k, sig)
+            steps = recover(project, "dev", command)
+            left = converged()
+            ledger.record(POINT, name, not missed and not left, "; ".join([missed] + left if missed else left)
+                          or f"recovered with: {' → '.join(steps)}", seed=SEED)
+    assert not ledger.failed(POINT), ledger.failed(POINT)

@@ -1,0 +1,183 @@
+"""Point 4, secrets: after a whole lifecycle (failed runs included) no credential and no SMTP
+password appears, plain or base64, anywhere a user or a CI log would see it.
+
+The lifecycle runs against a sandbox of its own, started with random credentials, so every
+secret searched for is a value that exists nowhere but where it was put: the Mailgun API key and
+the Cloudflare token as secret stack config (the path through the provider's ``configure()``),
+the AWS secret key in the environment, two sender passwords as secret config, one of them
+changed, and the passwords Mailgun generated. Every engine command runs with
+``-v=9 --logtostderr --logflow``, the most the engine logs.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+
+from mailgun_setup.mailgun.client import MailgunClient
+from mailgun_setup.sandbox.runner import Sandbox
+from mailgun_setup.sandbox.seed import create_zone
+
+from ..e2e.harness import make_project
+
+pytestmark = pytest.mark.engine
+
+POINT = "secrets"
+VERBOSE = ("-v=9", "--logtostderr", "--logflow")
+
+
+# What the engine itself writes at -v=9 about every RPC: property values, secret ones included once
+# they cross unwrapped (Configure inputs, a dynamic provider's Check/Read answers, the payload
+# of a secret input). Counted apart: it is the engine's behaviour, not something this package says.
+ENGINE_RPC_DUMP = re.compile(r'"msg":"(eventSink::Debug\(<\{%reset%\}>)?(Marshaling property for RPC|Unmarshaling '
+                             r'property for RPC|resource registration successful|register resource outputs prepared)')
+
+
+def _plain(value) -> str:
+    """A state value as text: a secret decrypted by `stack export --show-secrets` carries it JSON-encoded."""
+    if isinstance(value, dict) and "plaintext" in value:
+        return json.loads(value["plaintext"])
+    return value
+
+
+def _token(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(10)}"
+
+
+@pytest.fixture
+def private(tmp_path):
+    """A sandbox of this test's own, with credentials nobody else uses."""
+    keys = {"mailgun": _token("mgkey"), "cloudflare": _token("cftoken"), "aws": _token("awssecret")}
+    with Sandbox(mailgun_api_key=keys["mailgun"], cloudflare_token=keys["cloudflare"]) as sandbox:
+        env = {**sandbox.env(), "AWS_SECRET_ACCESS_KEY": keys["aws"]}
+        yield sandbox, env, keys
+
+
+def _forms(value: str) -> dict[str, str]:
+    """The value as it could leak: plain, base64, and in an HTTP Basic header for the API key."""
+    forms = {"plain": value, "base64": base64.b64encode(value.encode()).decode().rstrip("=")}
+    forms["basic-auth"] = base64.b64encode(f"api:{value}".encode()).decode().rstrip("=")
+    return forms
+
+
+class Places:
+    """Everything a user or CI could see, by place, to be searched once the lifecycle is over."""
+
+    def __init__(self):
+        self.text: dict[str, list[str]] = {}
+
+    def add(self, place: str, text: str) -> None:
+        self.text.setdefault(place, []).append(text)
+
+
+def test_no_secret_leaks_through_a_whole_lifecycle(tmp_path, private, unique, ledger):
+    sandbox, env, keys = private
+    zone_r53, zone_cf = f"{unique}.com", f"{unique}.org"
+    create_zone(env, "route53", zone_r53)
+    create_zone(env, "cloudflare", zone_cf)
+    us, eu = f"mail.{zone_r53}", f"mail.{zone_cf}"
+    project = make_project(tmp_path, env)
+    for name in ("MAILGUN_API_KEY", "CLOUDFLARE_API_TOKEN"):  # only through secret stack config
+        project.env.pop(name, None)
+    places = Places()
+
+    def run(place: str, *args: str, check: bool = True, verbose: bool = True):
+        result = project.pulumi(*args, *(VERBOSE if verbose else ()), check=check)
+        places.add(f"engine output and verbose logs: {place}", result.stdout + result.stderr)
+        return result
+
+    def export(when: str) -> dict:
+        text = project.pulumi("stack", "export", "--stack", "dev").stdout
+        places.add("stack export (state)", text)
+        return json.loads(text)
+
+    given = {"support": _token("PwSupport")[:24], "support-new": _token("PwNew")[:24], "eu": _token("PwEu")[:24]}
+    project.init("dev", {"verifyTimeout": 30, "domains": [
+        {"name": us, "dns": "route53", "receiving": True,
+         "senders": [{"username": f"support@{us}"}, {"username": f"bot@{us}"}],
+         "routes": [{"recipient": f"support@{us}", "action": "stop()"}]},
+        {"name": eu, "region": "eu", "dns": "cloudflare", "senders": [{"username": f"news@{eu}"}]}]})
+    project.pulumi("config", "set", "--secret", "mailgun-setup:apiKey", keys["mailgun"], "--stack", "dev")
+    project.pulumi("config", "set", "--secret", "mailgun-setup:cloudflareApiToken", keys["cloudflare"],
+                   "--stack", "dev")
+    project.set_secret("dev", "domains[0].senders[0].password", given["support"])
+    project.set_secret("dev", "domains[1].senders[0].password", given["eu"])
+
+    # Failed runs first: the error messages of refused writes (Mailgun, Route 53, Cloudflare).
+    run("preview", "preview", "--stack", "dev")
+    sandbox.control("cloudflare").add_fault(path=r"/dns_records/batch$", method="POST", status=403, count=None)
+    sandbox.control("route53").add_fault(path=r"/rrset/?$", method="POST", status=400, code="InvalidChangeBatch",
+                                         count=None)
+    failed = run("up refused by Route 53 and Cloudflare", "up", "--yes", "--stack", "dev", check=False)
+    assert failed.returncode != 0
+    sandbox.control("cloudflare").clear_faults()
+    sandbox.control("route53").clear_faults()
+    sandbox.control("mailgun-us").add_fault(path=r"/credentials$", method="POST", status=400, count=None)
+    failed = run("up refused by Mailgun", "up", "--yes", "--stack", "dev", check=False)
+    assert failed.returncode != 0 and "credentials failed with 400" in failed.stdout
+    sandbox.control("mailgun-us").clear_faults()
+
+    run("up", "up", "--yes", "--stack", "dev")
+    state = export("after up")
+    shown = project.pulumi("stack", "output", "--json", "--show-secrets", "--stack", "dev").stdout
+    generated = [p for login, p in json.loads(shown)["senderPasswords"].items() if login == f"bot@{us}"]
+    assert len(generated) == 1 and generated[0]  # Mailgun's generated password, known only from here
+    decrypted = json.loads(project.pulumi("stack", "export", "--show-secrets", "--stack", "dev").stdout)
+    pickles = [_plain(r["outputs"]["__provider"]) for r in decrypted["deployment"]["resources"]
+               if "__provider" in (r.get("outputs") or {})]
+
+    # The password changes (an in-place update), with the change refused once, then accepted.
+    project.set_secret("dev", "domains[0].senders[0].password", given["support-new"])
+    sandbox.control("mailgun-us").add_fault(path=r"/credentials/", method="PUT", status=400, count=None)
+    failed = run("password change refused", "up", "--yes", "--stack", "dev", check=False)
+    assert failed.returncode != 0
+    sandbox.control("mailgun-us").clear_faults()
+    run("password change", "up", "--yes", "--stack", "dev")
+    creds = MailgunClient(keys["mailgun"], "us", base_url=env["MAILGUN_API_URL_US"])
+    assert {c["login"] for c in creds.list_credentials(us)} == {f"support@{us}", f"bot@{us}"}
+    run("refresh", "refresh", "--yes", "--stack", "dev")
+    export("after refresh")
+    for args in (("stack", "output", "--stack", "dev"), ("stack", "output", "--json", "--stack", "dev")):
+        places.add("stack output without --show-secrets", project.pulumi(*args).stdout)
+    ours = project.mailgun_setup("handoff", "--stack", "dev")
+    places.add("our own command line (handoff)", ours.stdout + ours.stderr)
+    run("destroy", "destroy", "--yes", "--stack", "dev")
+    export("after destroy")
+    for root in (tmp_path / "state", tmp_path / "home", project.root):  # backups, history, logs, stack files
+        for path in Path(root).rglob("*"):
+            if path.is_file() and path.suffix not in (".pyc",) and "plugins" not in path.parts:
+                places.add("every file of the backend, PULUMI_HOME and the project", path.read_text(errors="replace"))
+
+    searched = {"Mailgun API key": keys["mailgun"], "Cloudflare token": keys["cloudflare"],
+                "AWS secret key": keys["aws"], "SMTP password (given)": given["support"],
+                "SMTP password (changed to)": given["support-new"], "SMTP password (EU, given)": given["eu"],
+                "SMTP password (generated by Mailgun)": generated[0]}
+    total, engine_dumps = 0, 0
+    for place, texts in places.text.items():
+        text = "\n".join(texts)
+        if place.startswith("engine output"):
+            dumps = [line for line in text.splitlines() if ENGINE_RPC_DUMP.search(line)]
+            engine_dumps += sum(1 for line in dumps if any(v in line for v in searched.values()))
+            text = "\n".join(line for line in text.splitlines() if not ENGINE_RPC_DUMP.search(line))
+        leaks = [f"{what} ({form})" for what, value in searched.items() for form, shape in _forms(value).items()
+                 if shape in text]
+        total += len(leaks)
+        ledger.record(POINT, place, not leaks, "; ".join(leaks), secrets=len(searched), runs=len(texts), leaks=len(leaks))
+
+    assert pickles, "no pickled provider in the state"
+    for index, blob in enumerate(pickles):
+        raw = base64.b64decode(blob)
+        assert b"Provider" in raw  # it is the provider object, so the search below can find a key in it
+    raw = b"".join(base64.b64decode(b) for b in pickles)
+    leaks = [what for what, value in searched.items() if value.encode() in raw]
+    total += len(leaks)
+    ledger.record(POINT, f"pickled providers in the state ({len(pickles)} resources)", not leaks, "; ".join(leaks),
+                  secrets=len(searched), leaks=len(leaks))
+    ledger.record(POINT, "engine -v=9 RPC property dumps (the engine's own, not filtered; see README)", True,
+                  "lines holding a secret, counted apart", lines=engine_dumps)
+    assert total == 0, ledger.failed(POINT)
