@@ -1,12 +1,10 @@
 """A failed or interrupted `pulumi up` is re-run and converges; nothing is lost or left behind."""
-import os
-import signal
 import subprocess
 import time
 
 import pytest
 
-from .harness import mailgun, make_project, new_zone, zone_records
+from .harness import kill_tree, mailgun, make_project, new_zone, zone_records
 
 pytestmark = pytest.mark.engine
 
@@ -78,7 +76,7 @@ def test_an_up_killed_mid_create_is_cancelled_rerun_and_converges(fresh, sandbox
         assert time.monotonic() < deadline, "the run never looked the domain up"
         time.sleep(0.05)
     time.sleep(1)  # create() looked the domain up and is now inside the 3 s POST that creates it
-    os.killpg(run.pid, signal.SIGKILL)  # power cut: the engine records nothing more
+    kill_tree(run.pid)  # power cut: the engine records nothing more
     run.wait()
     while mailgun("us").get_domain(domain) is None:  # Mailgun had the request: it finishes creating the domain
         assert time.monotonic() < deadline, "the killed run's create never reached Mailgun"

@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from ..e2e.harness import mailgun, make_project, new_zone, zone_records
+from ..e2e.harness import kill_tree, mailgun, make_project, new_zone, zone_records
 from .inventory import mismatches
 
 pytestmark = pytest.mark.engine
@@ -76,11 +76,14 @@ def _interrupt(project, sandbox, stack: str, command: str, after_writes: int, si
         time.sleep(0.005)
     if run.poll() is not None:
         return "finished before the signal"
-    os.killpg(run.pid, sig)
+    if sig == signal.SIGKILL:
+        kill_tree(run.pid)  # the engine and its plugins, as a power cut or a killed runner
+    else:
+        os.killpg(run.pid, sig)
     try:
         run.wait(timeout=120)  # SIGINT: the engine finishes the operations in flight and saves state
     except subprocess.TimeoutExpired:
-        os.killpg(run.pid, signal.SIGKILL)
+        kill_tree(run.pid)
         run.wait()
         return "ignored the signal for 120 s"
     return ""
