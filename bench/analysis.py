@@ -52,12 +52,22 @@ def state_size(exported: dict) -> dict:
     sizes = defaultdict(list)
     for resource in resources:
         sizes[resource["type"]].append(len(json.dumps(resource, separators=(",", ":"))))
+    fields: dict[str, list[int]] = defaultdict(list)  # what a custom resource's bytes are spent on
+    for resource in resources:
+        if not is_custom(resource):
+            continue
+        for key, value in resource.items():
+            if key in ("inputs", "outputs"):
+                value = dict(value)
+                fields["__provider (inputs+outputs)"].append(len(json.dumps(value.pop("__provider", None))))
+            fields[key].append(len(json.dumps(value, separators=(",", ":"))))
     total = len(json.dumps(exported, separators=(",", ":")))
     every = [n for values in sizes.values() for n in values]
     return {"resources": len(resources), "checkpoint_bytes": total,
             "bytes_per_resource": round(total / len(resources)) if resources else 0,
             "mean_resource_bytes": round(sum(every) / len(every)) if every else 0,
             "max_resource_bytes": max(every, default=0),
+            "custom_bytes_by_field": {k: round(sum(v) / len(v)) for k, v in sorted(fields.items(), key=lambda i: -sum(i[1]))},
             "by_type": {t: {"count": len(v), "mean_bytes": round(sum(v) / len(v)), "max_bytes": max(v)}
                         for t, v in sorted(sizes.items())}}
 
