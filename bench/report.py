@@ -108,8 +108,8 @@ def markdown(results: dict) -> str:
     lines += _phase_table(results["ours"], results["baseline"])
     ours_state, base_state = results["ours"]["phases"]["up"]["state"], results["baseline"]["phases"]["up"]["state"]
     lines += ["", f"State after up: ours {ours_state['checkpoint_bytes']} bytes for {ours_state['resources']} resources; "
-              f"the baseline's {base_state['checkpoint_bytes']} (larger: its provider class lives in the program's "
-              "`__main__`, so the SDK pickles it by value into every resource's `__provider`). Mean bytes per "
+              f"the baseline's {base_state['checkpoint_bytes']} ({base_state['bytes_per_resource']} per resource: "
+              "the engine's fields and a `__provider` pickled by value, with no inputs of ours). Mean bytes per "
               "resource by type (ours): " +
               ", ".join(f"{t.split(':')[-1]} {v['mean_bytes']} (x{v['count']})" for t, v in ours_state["by_type"].items())
               + "."]

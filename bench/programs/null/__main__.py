@@ -8,11 +8,19 @@ machinery alone. ``bench:bump`` is given to one resource (the benchmarked sender
 so the "password change" phase updates exactly one resource here too.
 """
 import json
-import uuid
 
 import pulumi
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
+from pulumi.dynamic import Resource
 from pulumi.runtime.config import get_config
+
+
+# The SDK pickles a dynamic provider into every resource's state (``__provider``). A class of
+# this ``__main__`` would be pickled by value with the module's globals, the whole graph and
+# every resource object among them: state grows with the stack and pickling overflows at 20
+# subdomains. So the provider is defined in a namespace of its own that holds nothing else.
+_PROVIDER_SOURCE = """
+import uuid
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
 
 class NullProvider(ResourceProvider):
@@ -30,6 +38,10 @@ class NullProvider(ResourceProvider):
 
     def delete(self, id, props):
         pass
+"""
+_namespace: dict = {"__name__": "bench_null_provider"}
+exec(compile(_PROVIDER_SOURCE, "bench_null_provider", "exec"), _namespace)
+NullProvider = _namespace["NullProvider"]
 
 
 _CLASSES: dict[str, type] = {}
