@@ -13,4 +13,4 @@ demo: setup
 	.venv/bin/mailgun-setup sandbox run --zone route53:company.com --zone cloudflare:example.org -- scripts/demo.sh
 
 bench: setup
-	.venv/bin/python scripts/bench.py
+	.venv/bin/python bench/run.py $(BENCH_ARGS)

@@ -2,6 +2,8 @@
 import threading
 import time
 
+import pytest
+
 from mailgun_setup.cache import ListCache
 
 
@@ -35,7 +37,11 @@ def test_forget_makes_the_next_reader_list_again():
     assert len(calls) == 2
 
 
-def test_forget_during_a_load_is_not_answered_by_that_load():
+@pytest.mark.parametrize("after_write", [
+    lambda cache: cache.forget(("k",)),  # its author asks for a fresh list
+    lambda cache: cache.record(("k",), lambda items: [i for i in items if i != "X"]),  # or notes its own write
+], ids=["forget", "record"])
+def test_a_write_during_a_load_is_not_answered_by_that_load(after_write):
     cache, started, release = ListCache(), threading.Event(), threading.Event()
     listing = ["X"]
 
@@ -49,7 +55,29 @@ def test_forget_during_a_load_is_not_answered_by_that_load():
     early.start()
     started.wait(5)
     listing.remove("X")  # a write lands while that load is in flight...
-    cache.forget(("k",))  # ...and its author asks for a fresh list
+    after_write(cache)
     release.set()
-    assert cache.get(("k",), lambda: list(listing)) == []
     early.join()
+    assert cache.get(("k",), lambda: list(listing)) == []
+
+
+def test_record_edits_the_cached_list_without_listing_again():
+    cache, calls = ListCache(), []
+    cache.get(("k",), lambda: calls.append(1) or ["a"])
+    cache.record(("k",), lambda items: items + ["b"])
+    assert cache.get(("k",), lambda: calls.append(1) or ["never"]) == ["a", "b"] and len(calls) == 1
+
+
+def test_record_with_nothing_cached_makes_the_next_reader_list():
+    cache, calls = ListCache(), []
+    cache.record(("k",), lambda items: items + ["b"])
+    assert cache.get(("k",), lambda: calls.append(1) or ["a", "b"]) == ["a", "b"] and len(calls) == 1
+
+
+
+def test_record_after_expiry_lists_again():
+    cache, calls = ListCache(ttl=0.05), []
+    cache.get(("k",), lambda: calls.append(1) or ["a"])
+    time.sleep(0.1)
+    cache.record(("k",), lambda items: items + ["b"])
+    assert cache.get(("k",), lambda: calls.append(1) or ["a", "b"]) == ["a", "b"] and len(calls) == 2

@@ -12,6 +12,8 @@ class ListCache:
     The engine reads resources in parallel: the first reader of a key loads it while the others
     wait on that key's lock, instead of all missing at once and listing N times. ``forget`` (after
     a write) bumps the key's generation: a result loaded from before it is never handed out again.
+    ``record`` (after a write of this process) edits the cached list instead, so N creates under
+    one key make one list call, not N.
     """
 
     def __init__(self, ttl: float = 20.0):
@@ -43,6 +45,20 @@ class ListCache:
             with self._lock:
                 self._items[key] = (time.monotonic(), generation, value)
             return value
+
+    def record(self, key: tuple, change: Callable[[list], list]) -> None:
+        """This process wrote to what ``key`` lists: apply ``change`` to the cached list so the
+        next reader sees the write without listing again. With no current list (none loaded,
+        expired, or a load in flight that may predate the write) it is ``forget`` instead."""
+        with self._lock:
+            generation = self._generation.get(key, 0)
+            found = self._usable(key, generation)
+            if found is None:
+                self._generation[key] = generation + 1
+                self._items.pop(key, None)
+                return
+            loaded_at = self._items[key][0]
+            self._items[key] = (loaded_at, generation, change(list(found)))
 
     def forget(self, key: tuple) -> None:
         with self._lock:

@@ -45,6 +45,14 @@ class RouteInputs(Inputs):
     OUTPUTS = ("route_id", "expression", "waiting")
 
 
+def _remember(region: str, route: Optional[dict]) -> None:
+    """This run made or changed ``route``: the cached list of the region shows it from now on."""
+    if route is None:
+        _ROUTES.forget((region,))
+    else:
+        _ROUTES.record((region,), lambda routes: [r for r in routes if r["id"] != route["id"]] + [route])
+
+
 def _actions_of(route: dict) -> list[str]:
     actions = route.get("actions") or route.get("action") or []
     return [actions] if isinstance(actions, str) else list(actions)
@@ -103,7 +111,7 @@ class ReceiverRouteProvider(BaseProvider):
             pulumi.log.warn(waiting)
             return {**props, "route_id": None, "expression": match_recipient(props["recipient"]), "waiting": waiting}
         client, expression = self.mailgun(props["region"]), match_recipient(props["recipient"])
-        _ROUTES.forget((props["region"],))  # a fresh list, not one cached before this run's writes
+        # One list per region per run, kept current with this run's own writes (ListCache.record).
         same = [r for r in self._routes(props["region"])
                 if r["expression"] == expression and _actions_of(r) == list(props["actions"])]
         if same:
@@ -113,6 +121,7 @@ class ReceiverRouteProvider(BaseProvider):
         else:
             route = client.create_route(int(props["priority"]), props["description"], expression,
                                         list(props["actions"]))
+        _remember(props["region"], route)
         return self._outputs(props, route)
 
     def create(self, props: dict) -> CreateResult:
@@ -142,8 +151,9 @@ class ReceiverRouteProvider(BaseProvider):
         route_id, client = self._route_id(id_, olds), self.mailgun(news["region"])
         client.update_route(route_id, int(news["priority"]), news["description"],
                             match_recipient(news["recipient"]), list(news["actions"]))
-        _ROUTES.forget((news["region"],))
-        return UpdateResult(self._outputs(news, client.get_route(route_id)))
+        route = client.get_route(route_id)
+        _remember(news["region"], route)
+        return UpdateResult(self._outputs(news, route))
 
     def delete(self, id_: str, props: dict) -> None:
         if props.get("waiting"):
@@ -151,8 +161,9 @@ class ReceiverRouteProvider(BaseProvider):
         if claimed_route(self.other_stacks(props["domain"], props), props["recipient"]):
             pulumi.log.info(f"route for {props['recipient']}: kept, still declared by another stack")
             return
-        self.mailgun(props["region"]).delete_route(self._route_id(id_, props))
-        _ROUTES.forget((props["region"],))
+        route_id = self._route_id(id_, props)
+        self.mailgun(props["region"]).delete_route(route_id)
+        _ROUTES.record((props["region"],), lambda routes: [r for r in routes if r["id"] != route_id])
 
 
 class ReceiverRoute(Resource, module="mailgun", name="ReceiverRoute"):

@@ -98,16 +98,27 @@ class SenderIdentityProvider(BaseProvider):
             return self._outputs(props, login, props.get("password"), waiting)
         client = self.mailgun(props["region"])
         password = props.get("password")
-        _CREDENTIALS.forget((props["region"], domain))  # a fresh list, not one cached before this run's writes
-        if login in _logins(client, domain):
+        key = (props["region"], domain)
+        # One list per domain and region per run, kept current with this run's own writes
+        # (ListCache.record); a login another stack made since is caught by Mailgun's refusal.
+        exists = login in _logins(client, domain)
+        if not exists:
+            try:
+                generated = client.create_credential(domain, login, password)
+            except MailgunApiError as exc:
+                _CREDENTIALS.forget(key)
+                if exc.status != 400 or login not in _logins(client, domain):
+                    raise
+                exists = True
+            else:
+                password = password or generated
+                _CREDENTIALS.record(key, lambda items: items + [{"login": login}])
+        if exists:
             if not password:
                 raise ConfigError(Problem("password", f"{login} already exists in Mailgun (another stack, or set up "
                                                       f"by hand) and Mailgun never returns an existing password: give "
                                                       f"the same password in this stack to share it"))
             self._set_password(client, domain, login, password)
-        else:
-            generated = client.create_credential(domain, login, password)
-            password = password or generated
         return self._outputs(props, login, password, None)
 
     def create(self, props: dict) -> CreateResult:
@@ -145,8 +156,10 @@ class SenderIdentityProvider(BaseProvider):
         if claimed_sender(self.other_stacks(props["domain"], props), props["username"]):
             pulumi.log.info(f"{props['username']}: kept, still declared by another stack")
             return
+        login = props["username"].lower()
         self.mailgun(props["region"]).delete_credential(props["domain"], props["username"])
-        _CREDENTIALS.forget((props["region"], props["domain"]))
+        _CREDENTIALS.record((props["region"], props["domain"]),
+                            lambda items: [c for c in items if c["login"].lower() != login])
 
 
 class SenderIdentity(Resource, module="mailgun", name="SenderIdentity"):
