@@ -77,6 +77,12 @@ def render(results: dict) -> str:
             leaks = sum((e.get("figures") or {}).get("leaks", 0) for e in found)
             dumps = sum((e.get("figures") or {}).get("lines", 0) for e in found)
             result += f" — secret leaks found: **{leaks}**; engine -v=9 RPC dump lines holding a secret: {dumps}"
+        if point == "load" and found:
+            figures = [e.get("figures") or {} for e in found]
+            walls = ", ".join(f"{f['wall_s']} s" for f in figures if "wall_s" in f)
+            result += (f" — Mailgun 429 answers: **{sum(f.get('mailgun_429', 0) for f in figures)}**, Route 53 "
+                       f"Throttling answers: **{sum(f.get('route53_throttling', 0) for f in figures)}** (all retried "
+                       f"by the clients); wall time of each 3-stack `up`: {walls or 'n/a'}")
         lines.append(f"| {title} | {measure} | {result} |")
     for point, (title, _, proves) in POINTS.items():
         found = by_point.get(point, [])

@@ -23,6 +23,8 @@ def sandbox_env(sandbox, monkeypatch):
     yield sandbox.env()
     for service in sandbox.services.values():
         service.control.clear_faults()
+    for limit in sandbox.rate_limits.values():
+        limit.configure(None)  # rate limits are off unless a test switches them on
 
 
 @pytest.fixture

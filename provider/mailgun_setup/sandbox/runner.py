@@ -18,6 +18,7 @@ from .faults import ControlledApp, ServiceControl
 from .mailgun import responses as mailgun_responses
 from .mailgun.models import MailgunBackend
 from .mailgun.verification import check_record
+from .ratelimit import RateLimit, RateLimitedApp, cloudflare_refusal, mailgun_refusal, route53_refusal
 
 HOST = "127.0.0.1"
 MAILGUN_API_KEY = "sandbox-mailgun-key"
@@ -48,6 +49,16 @@ def free_port(host: str = HOST) -> int:
     raise SandboxError("no free port for both TCP and UDP on loopback")
 
 
+def _with_rate_limit(settings, limit: RateLimit):
+    """A settings handler taking ``rate_limit`` for ``limit`` and everything else for ``settings``."""
+    def handle(changes: dict) -> dict:
+        rest = {k: v for k, v in changes.items() if k != "rate_limit"}
+        result = dict(settings(rest))
+        result.update(limit.settings(changes))
+        return result
+    return handle
+
+
 @dataclass
 class _HttpService:
     name: str
@@ -73,6 +84,8 @@ class Sandbox:
         self.mailgun: Optional[MailgunBackend] = None
         self.dns: Optional[SandboxDnsServer] = None
         self.services: dict[str, _HttpService] = {}
+        # One limit per account, off by default; Mailgun's US and EU APIs share theirs.
+        self.rate_limits = {"mailgun": RateLimit(), "route53": RateLimit(), "cloudflare": RateLimit()}
 
     # --- lifecycle ----------------------------------------------------------
     def start(self) -> "Sandbox":
@@ -83,11 +96,19 @@ class Sandbox:
             lookup = DnsLookup([(self.host, self.dns.port)], lifetime=3.0)
             self.mailgun = MailgunBackend({self.mailgun_api_key},
                                           check_record=lambda record: check_record(lookup, record))
-            self._serve("mailgun-us", mailgun_responses.create_app(self.mailgun, "us"), settings=self.mailgun.settings)
-            self._serve("mailgun-eu", mailgun_responses.create_app(self.mailgun, "eu"), settings=self.mailgun.settings)
-            self._serve("cloudflare", cloudflare_responses.create_app(self.cloudflare),
-                        cloudflare_responses.render_injected_error)
-            self._serve("route53", route53.create_app(), route53.render_injected_error)
+            limits = self.rate_limits
+            mailgun_settings = _with_rate_limit(self.mailgun.settings, limits["mailgun"])
+            for region in ("us", "eu"):
+                self._serve(f"mailgun-{region}", RateLimitedApp(mailgun_responses.create_app(self.mailgun, region),
+                                                                limits["mailgun"], mailgun_refusal),
+                            settings=mailgun_settings)
+            self._serve("cloudflare", RateLimitedApp(cloudflare_responses.create_app(self.cloudflare),
+                                                     limits["cloudflare"], cloudflare_refusal),
+                        cloudflare_responses.render_injected_error, settings=limits["cloudflare"].settings)
+            # moto's server also answers S3 (a Pulumi state bucket); only Route 53 paths are throttled.
+            self._serve("route53", RateLimitedApp(route53.create_app(), limits["route53"], route53_refusal,
+                                                  exempt=lambda path: not path.startswith("/2013-04-01/")),
+                        route53.render_injected_error, settings=limits["route53"].settings)
         except Exception:
             self.stop()
             raise
