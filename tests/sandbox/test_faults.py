@@ -61,3 +61,14 @@ def test_account_settings_change_at_run_time_over_http(sandbox_env, unique):
         assert bad.status_code == 400 and "plan must be one of" in bad.json()["message"]
     finally:
         requests.post(f"{base}/_sandbox/settings", json=before)
+
+
+def test_reset_closes_the_connection_without_applying_the_request(sandbox_env, unique):
+    base = sandbox_env["MAILGUN_API_URL_US"]
+    auth = ("api", sandbox_env["MAILGUN_API_KEY"])
+    requests.post(f"{base}/_sandbox/faults", json={"path": "^/v3/routes$", "method": "POST", "reset": True})
+    expression = f'match_recipient("reset@mail.{unique}.com")'
+    with pytest.raises(requests.ConnectionError):
+        requests.post(f"{base}/v3/routes", auth=auth, data={"expression": expression, "action": "stop()"})
+    routes = requests.get(f"{base}/v3/routes", auth=auth, params={"limit": 1000}).json()["items"]
+    assert expression not in [r["expression"] for r in routes]  # nothing was applied

@@ -39,7 +39,12 @@ def open_backend(kind: str, cloudflare_token: Optional[str] = None, memo: Option
         from cloudflare import Cloudflare
 
         from .cloudflare import CloudflareDns
-        return CloudflareDns(Cloudflare(api_token=cloudflare_token) if cloudflare_token else None, memo=memo)
+        from ..timeouts import http_timeout
+        seconds = http_timeout()
+        options = {"timeout": seconds} if seconds else {}
+        client = Cloudflare(api_token=cloudflare_token, **options) if cloudflare_token else \
+            (Cloudflare(**options) if options else None)
+        return CloudflareDns(client, memo=memo)
     raise ValueError(f"no DNS backend called {kind!r}")
 
 

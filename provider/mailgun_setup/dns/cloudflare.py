@@ -26,6 +26,7 @@ from .types import RecordSet, Zone, normalise_value
 OWNER_COMMENT = "managed-by: mailgun-setup"
 CNAME_CONFLICT_CODES = {81053, 81054}
 IDENTICAL_CODES = {81057, 81058}  # the record exists / an identical record exists
+MISSING_RECORD_CODES = {81044}  # "Record does not exist." (the zone itself is 7003)
 TOKEN_CODES = {10000, 6003}  # token rejected or without permission / malformed Authorization header
 
 
@@ -63,6 +64,11 @@ def _api_error(action: str, exc: cloudflare.APIStatusError) -> Exception:
         return CloudflareApiError(f"Cloudflare could not {action}: the API token was rejected or lacks permission "
                                   f"({detail}); give CLOUDFLARE_API_TOKEN (or mailgun-setup:cloudflareApiToken) "
                                   f"Zone:Read and DNS:Edit on this zone", exc.status_code)
+    if codes & MISSING_RECORD_CODES:
+        # Also what a retried batch meets when the first attempt was applied but its answer was lost.
+        return RecordConflictError(f"Cloudflare refused to {action}: {detail} (a record this change expected is "
+                                   f"gone: deleted by someone else, or by an earlier attempt whose answer was "
+                                   f"lost; run `pulumi up` again, it reads the zone afresh)")
     if 7003 in codes or exc.status_code == 404:
         return ZoneNotFoundError(f"Cloudflare could not {action}: {detail} (the zone no longer exists?)")
     if codes & CNAME_CONFLICT_CODES:
@@ -70,7 +76,8 @@ def _api_error(action: str, exc: cloudflare.APIStatusError) -> Exception:
                                    f"with any other record; remove the conflicting record or pick another name)")
     if codes & IDENTICAL_CODES:
         return RecordConflictError(f"Cloudflare refused to {action}: {detail} (an identical record is already in "
-                                   f"the zone)")
+                                   f"the zone: added by someone else, or by an earlier attempt whose answer was lost; "
+                                   f"run `pulumi up` again, it reads the zone afresh)")
     return CloudflareApiError(f"Cloudflare {action} failed: {detail}", exc.status_code)
 
 

@@ -14,6 +14,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from ..cache import ListCache, remembered
+from ..timeouts import http_timeout
 from ..errors import AmbiguousZoneError, Route53ApiError, ZoneNotFoundError
 from .txt import quote_txt, unquote_txt
 from .plan import RecordChange
@@ -21,6 +22,13 @@ from .names import fqdn
 from .types import RecordSet, Zone, normalise_value
 
 RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8})
+
+
+def client_config() -> Config:
+    """botocore's standard retries, with ``MAILGUN_SETUP_HTTP_TIMEOUT`` as connect/read timeout when set."""
+    seconds = http_timeout()
+    return RETRY_CONFIG if seconds is None else RETRY_CONFIG.merge(Config(connect_timeout=seconds,
+                                                                          read_timeout=seconds))
 
 
 def to_wire_value(rtype: str, value: str) -> str:
@@ -44,7 +52,7 @@ class Route53:
     kind = "route53"
 
     def __init__(self, client=None, memo: Optional[ListCache] = None):
-        self.client = client or boto3.client("route53", config=RETRY_CONFIG)
+        self.client = client or boto3.client("route53", config=client_config())
         self.memo = memo  # shared by one run's lookups: the zone list is read once, each zone once
 
     def _call(self, method: str, **kwargs):

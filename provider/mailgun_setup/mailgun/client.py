@@ -30,6 +30,7 @@ from urllib3.util.retry import Retry
 
 from ..errors import AnswerLost, ConfigError, MailgunApiError, SamePasswordError
 from ..rules import Problem
+from ..timeouts import http_timeout
 
 PUBLIC_HOSTS = {"us": "https://api.mailgun.net", "eu": "https://api.eu.mailgun.net"}
 HOST_ENV = {"us": "MAILGUN_API_URL_US", "eu": "MAILGUN_API_URL_EU"}
@@ -86,11 +87,11 @@ def default_retry() -> Retry:
 
 
 class MailgunClient:
-    def __init__(self, api_key: str, region: str, base_url: Optional[str] = None, timeout: float = 30,
+    def __init__(self, api_key: str, region: str, base_url: Optional[str] = None, timeout: Optional[float] = None,
                  retry: Optional[Retry] = None):
         self.region = region
         self.base_url = (base_url or base_url_for(region)).rstrip("/")
-        self.timeout = timeout
+        self.timeout = timeout or http_timeout() or 30
         self.session = requests.Session()
         self.session.auth = ("api", api_key)
         adapter = HTTPAdapter(max_retries=retry or default_retry())

@@ -5,6 +5,7 @@ Every emulator is wrapped in :class:`ControlledApp`, a WSGI middleware that
   * injects faults chosen at run time: a status (429 with ``Retry-After``, 5xx…)
     or added latency, for requests whose method and path match, a set number
     of times;
+  * can reset a connection (``reset``): closed before the request is applied, no answer;
   * can serve a request and then drop its answer (``drop_answer``): the change is made,
     the client sees the connection close, as after a timeout or a reset;
   * serves ``/_sandbox/requests``, ``/_sandbox/faults`` and ``/_sandbox/settings`` so a test
@@ -17,6 +18,7 @@ import itertools
 import json
 import re
 import socket
+import struct
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -35,6 +37,7 @@ class FaultRule:
     count: Optional[int] = 1  # how many requests it applies to; None = until cleared
     code: Optional[str] = None  # service error code (Route 53 "Throttling", …)
     drop_answer: bool = False  # serve the request, then close the connection without answering
+    reset: bool = False  # close the connection without serving the request (nothing is applied)
     id: int = 0
 
     def matches(self, method: str, path: str) -> bool:
@@ -138,6 +141,11 @@ class ControlledApp:
             self.control.record(RequestRecord(self.control.name, method, path, query, rule.status))
             return [body]
 
+        if rule and rule.reset:
+            self.control.record(RequestRecord(self.control.name, method, path, query, 0))
+            _close(environ, reset=True)
+            start_response("500 Connection Reset", [("Content-Length", "0")])
+            return []
         if rule and rule.drop_answer:
             return self._serve_then_drop(environ, start_response, method, path, query)
         seen = {}
@@ -166,12 +174,7 @@ class ControlledApp:
             if hasattr(result, "close"):
                 result.close()
         self.control.record(RequestRecord(self.control.name, method, path, query, seen.get("status", 0)))
-        sock = environ.get("werkzeug.socket")
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        _close(environ)
         start_response("500 Answer Dropped", [("Content-Length", "0")])
         return []
 
@@ -203,6 +206,19 @@ class ControlledApp:
         body = json.dumps(payload).encode()
         start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
+
+
+def _close(environ, reset: bool = False) -> None:
+    """Close the client's connection with no answer; with ``reset``, SO_LINGER 0 makes it a TCP reset."""
+    sock = environ.get("werkzeug.socket")
+    if sock is None:
+        return
+    try:
+        if reset:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
 
 
 def _retry_after_text(seconds: float) -> str:

@@ -1,0 +1,134 @@
+"""Point 1, the fault matrix: service (Mailgun, Route 53, Cloudflare) × fault (429 with
+Retry-After, 500/503, latency past the client timeout, connection reset, answer lost after the
+request was applied) × operation (create, update, delete, read).
+
+One stack holds a Route 53 subdomain (receiving, senders, a route) and a Cloudflare subdomain.
+Config A and config B differ so that going from one to the other makes every operation:
+Mailgun creates one login, deletes another and updates the route; each DNS backend creates or
+deletes the tracking CNAME (one batch call) and reads its records. For each fault, one `up`
+A→B and one `up` B→A run with the fault switched on for one request of each (service,
+operation) at once (the sandbox's fault rules: method, path regex, count 1), so five faults cost
+ten faulted runs, not sixty. Each run must complete after the libraries' own bounded retries or
+fail with an error naming the service and the call; then a plain re-run converges: no change
+left in preview, and sandbox and state agree both ways (no duplicate, no orphan). Each (service,
+fault, operation) cell is recorded on its own.
+
+Client timeouts are set to 1 s through ``MAILGUN_SETUP_HTTP_TIMEOUT`` so "latency past the
+client timeout" costs seconds, not minutes.
+"""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from ..e2e.harness import make_project, new_zone
+from .inventory import mismatches
+
+pytestmark = pytest.mark.engine
+
+POINT = "faults"
+TIMEOUT = 1.0
+SERVICES = {"mailgun": ("mailgun-us", "Mailgun"), "route53": ("route53", "Route 53"),
+            "cloudflare": ("cloudflare", "Cloudflare")}
+# (service, operation) -> (method, path regex, transition that makes it: "AB" or "BA")
+CALLS = {
+    ("mailgun", "create"): ("POST", r"^/v3/domains/[^/]+/credentials$", "AB"),
+    ("mailgun", "update"): ("PUT", r"^/v3/routes/[^/]+$", "AB"),
+    ("mailgun", "delete"): ("DELETE", r"^/v3/domains/[^/]+/credentials/", "AB"),
+    ("mailgun", "read"): ("GET", r"^/v3/domains/[^/]+/credentials$", "AB"),
+    ("route53", "create"): ("POST", r"/hostedzone/[^/]+/rrset/?$", "BA"),
+    ("route53", "delete"): ("POST", r"/hostedzone/[^/]+/rrset/?$", "AB"),
+    ("route53", "read"): ("GET", r"/hostedzone/[^/]+/rrset/?$", "AB"),
+    ("cloudflare", "create"): ("POST", r"/zones/[^/]+/dns_records/batch$", "BA"),
+    ("cloudflare", "delete"): ("POST", r"/zones/[^/]+/dns_records/batch$", "AB"),
+    ("cloudflare", "read"): ("GET", r"/zones/[^/]+/dns_records$", "AB"),
+}
+FAULTS = {
+    "429 with Retry-After": lambda service, method: {"status": 429, "retry_after": 1,
+                                                     **({"code": "Throttling"} if service == "route53" else {})},
+    "500/503": lambda service, method: {"status": 503 if method == "GET" else 500},
+    "latency past the client timeout": lambda service, method: {"latency": TIMEOUT + 0.5},
+    "connection reset": lambda service, method: {"reset": True},
+    "answer lost after the request was applied": lambda service, method: {"drop_answer": True},
+}
+
+
+def _config(us: str, eu: str, variant: str) -> dict:
+    a = variant == "A"
+    second = f"billing@{us}" if a else f"sales@{us}"
+    return {"verifyTimeout": 30, "domains": [
+        {"name": us, "dns": "route53", "receiving": True, "tracking": a,
+         "senders": [{"username": f"support@{us}"}, {"username": second}],
+         "routes": [{"recipient": f"support@{us}", "action": "stop()" if a else 'forward("https://desk.example/in")'}]},
+        {"name": eu, "dns": "cloudflare", "tracking": a, "senders": [{"username": f"news@{eu}"}]}]}
+
+
+# An error names the service and the call: Mailgun's method and path, Route 53's API operation,
+# the Cloudflare call (what it was doing, at which names).
+CALL_NAMED = re.compile(r"Mailgun (GET|POST|PUT|DELETE) /v\d/\S+|Route 53 [a-z_]+ failed|"
+                        r"Cloudflare (could not |refused to )?[a-z]+ [a-z ]+ at \S+")
+
+
+def _errors(text: str) -> list[str]:
+    """The run's error diagnostics (the engine's closing "update failed" summary aside)."""
+    return [line.strip() for line in text.splitlines() if "error:" in line and "update failed" not in line]
+
+
+def _clear(text: str) -> bool:
+    """A failed run is clear when it has errors and every one names a service and the call."""
+    errors = _errors(text)
+    return bool(errors) and all(CALL_NAMED.search(line) for line in errors)
+
+
+def test_each_fault_ends_in_completion_or_a_clear_error_and_a_rerun_converges(
+        tmp_path, sandbox_env, sandbox, unique, ledger):
+    zones = {"route53": new_zone(sandbox_env, "route53", f"{unique}.com"),
+             "cloudflare": new_zone(sandbox_env, "cloudflare", f"{unique}.org")}
+    us, eu = f"mail.{unique}.com", f"mail.{unique}.org"
+    domains = [(us, "us"), (eu, "us")]
+    project = make_project(tmp_path, sandbox_env)
+    project.env["MAILGUN_SETUP_HTTP_TIMEOUT"] = str(TIMEOUT)
+    project.init("dev", _config(us, eu, "A"))
+    project.up("dev")
+    for fault, spec in FAULTS.items():
+        for transition, target in (("AB", "B"), ("BA", "A")):
+            cells = [(s, op) for (s, op), (_, _, t) in CALLS.items() if t == transition]
+            rules = {}
+            for service, op in cells:
+                method, path, _ = CALLS[(service, op)]
+                rules[(service, op)] = sandbox.control(SERVICES[service][0]).add_fault(
+                    method=method, path=path, count=1, **spec(service, method))
+            project.write_stack("dev", _config(us, eu, target))
+            runs, outcomes = [], {}
+            for _ in range(3):  # faulted runs until every rule has been met
+                clock = time.monotonic()
+                run = project.pulumi("up", "--yes", "--stack", "dev", check=False)
+                runs.append((run.returncode, round(time.monotonic() - clock, 1), run.stdout + run.stderr))
+                for cell, rule in rules.items():
+                    if cell not in outcomes and rule.count <= 0:
+                        outcomes[cell] = len(runs) - 1
+                if len(outcomes) == len(rules):
+                    break
+            for service in SERVICES.values():
+                sandbox.control(service[0]).clear_faults()
+            rerun = project.pulumi("up", "--yes", "--stack", "dev", check=False)
+            left = mismatches(project, "dev", zones, domains)
+            quiet = project.pulumi("preview", "--expect-no-changes", "--stack", "dev", check=False).returncode == 0
+            for (service, op), index in sorted(outcomes.items()) + [(c, None) for c in rules if c not in outcomes]:
+                if index is None:
+                    ledger.record(POINT, f"{SERVICES[service][1]} × {fault} × {op}", False, "the fault was never met")
+                    continue
+                code, seconds, text = runs[index]
+                clear = code == 0 or _clear(text)
+                error = " / ".join(e[e.find("error:"):][:200] for e in _errors(text)) or text.strip()[-300:]
+                ok = clear and rerun.returncode == 0 and quiet and not left
+                ledger.record(POINT, f"{SERVICES[service][1]} × {fault} × {op}", ok,
+                              ("completed" if code == 0 else f"failed clearly: {error}" if clear else
+                               f"failed WITHOUT naming the service and the call: {error}")
+                              + f"; re-run converged: {rerun.returncode == 0 and quiet}"
+                              + (f"; left: {left}" if left else "")
+                              + ("" if rerun.returncode == 0 else f"; re-run: {(rerun.stdout + rerun.stderr)[-300:]}"),
+                              run_seconds=seconds)
+    assert not ledger.failed(POINT), ledger.failed(POINT)
