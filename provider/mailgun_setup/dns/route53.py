@@ -21,14 +21,16 @@ from .plan import RecordChange
 from .names import fqdn
 from .types import RecordSet, Zone, normalise_value
 
-RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8})
+RETRIES = {"mode": "standard", "max_attempts": 8}
 
 
 def client_config() -> Config:
-    """botocore's standard retries, with ``MAILGUN_SETUP_HTTP_TIMEOUT`` as connect/read timeout when set."""
+    """botocore's standard retries, with ``MAILGUN_SETUP_HTTP_TIMEOUT`` as connect/read timeout when set.
+
+    A new Config each time: botocore rewrites a config's ``retries`` in place when a client uses it."""
     seconds = http_timeout()
-    return RETRY_CONFIG if seconds is None else RETRY_CONFIG.merge(Config(connect_timeout=seconds,
-                                                                          read_timeout=seconds))
+    timeouts = {} if seconds is None else {"connect_timeout": seconds, "read_timeout": seconds}
+    return Config(retries=dict(RETRIES), **timeouts)
 
 
 def to_wire_value(rtype: str, value: str) -> str:
