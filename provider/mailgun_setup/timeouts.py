@@ -18,15 +18,21 @@ from .rules import Problem
 HTTP_TIMEOUT_ENV = "MAILGUN_SETUP_HTTP_TIMEOUT"
 
 
-def http_timeout() -> Optional[float]:
-    """The configured timeout in seconds, or None when the variable is unset."""
-    text = os.environ.get(HTTP_TIMEOUT_ENV, "").strip()
+def seconds_from_env(name: str, default: Optional[float], most: Optional[float] = None) -> Optional[float]:
+    """Seconds above 0 (and at most ``most``) from environment variable ``name``; ``default`` when unset."""
+    text = os.environ.get(name, "").strip()
     if not text:
-        return None
+        return default
     try:
         seconds = float(text)
     except ValueError:
         seconds = -1
-    if not 0 < seconds <= 600:
-        raise ConfigError(Problem(HTTP_TIMEOUT_ENV, f"must be a number of seconds above 0 and at most 600 (got {text!r})"))
+    if not 0 < seconds <= (most if most is not None else float("inf")):
+        bound = f" and at most {most:g}" if most is not None else ""
+        raise ConfigError(Problem(name, f"must be a number of seconds above 0{bound} (got {text!r})"))
     return seconds
+
+
+def http_timeout() -> Optional[float]:
+    """The configured timeout in seconds, or None when the variable is unset."""
+    return seconds_from_env(HTTP_TIMEOUT_ENV, None, most=600)

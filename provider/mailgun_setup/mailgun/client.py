@@ -30,7 +30,7 @@ from urllib3.util.retry import Retry
 
 from ..errors import AnswerLost, ConfigError, MailgunApiError, SamePasswordError
 from ..rules import Problem
-from ..timeouts import http_timeout
+from ..timeouts import http_timeout, seconds_from_env
 
 PUBLIC_HOSTS = {"us": "https://api.mailgun.net", "eu": "https://api.eu.mailgun.net"}
 HOST_ENV = {"us": "MAILGUN_API_URL_US", "eu": "MAILGUN_API_URL_EU"}
@@ -55,16 +55,7 @@ def api_key_from_env() -> str:
 
 
 def delete_wait_from_env() -> float:
-    text = os.environ.get(DELETE_WAIT_ENV, "").strip()
-    if not text:
-        return DEFAULT_DELETE_WAIT
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1
-    if seconds <= 0:
-        raise ConfigError(Problem(DELETE_WAIT_ENV, f"must be a number of seconds above 0 (got {text!r})"))
-    return seconds
+    return seconds_from_env(DELETE_WAIT_ENV, DEFAULT_DELETE_WAIT)
 
 
 class SafeRetry(Retry):
