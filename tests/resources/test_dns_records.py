@@ -1,5 +1,7 @@
 """DomainRecords keeps what was in the zone before it, also for record sets an update adds."""
-from mailgun_setup.resources.dns_records import DomainRecordsProvider
+from cloudflare import Cloudflare
+
+from mailgun_setup.resources.dns_records import ZONE_FIELDS, DomainRecordsProvider
 
 from ..sandbox.helpers import lookup, new_r53_zone, route53, upsert
 
@@ -62,3 +64,32 @@ def test_zone_lookups_happen_once_per_zone_per_run(sandbox_env, sandbox, unique)
                                       "owner": "p/s", "records": []})
         assert checked.failures == [] and checked.inputs["zone_name"] == zone
     assert [r.method for r in sandbox.request_log("route53")] == ["GET", "GET"]  # list zones, get the zone
+
+
+def test_cloudflare_zone_lookups_cost_one_request_per_name_asked(sandbox_env, sandbox, unique):
+    """The SDK's pager would ask for a second, empty page after each name that matches."""
+    zone = f"{unique}.org"
+    Cloudflare().zones.create(account={"id": "sandbox-account"}, name=zone)
+    provider = DomainRecordsProvider()
+    sandbox.clear_request_logs()
+    for sub in ("a", "b"):
+        checked = provider.check({}, {"domain": f"{sub}.{zone}", "dns": "cloudflare", "zone": None, "claim": None,
+                                      "owner": "p/s", "records": []})
+        assert checked.failures == [] and checked.inputs["zone_name"] == zone
+    asked = [r.query for r in sandbox.request_log("cloudflare")]
+    assert len(asked) == 3, asked  # a.<zone>: none; <zone>: found; b.<zone>: none (<zone> remembered)
+
+
+def test_an_unchanged_domain_keeps_its_zone_without_asking_the_dns_api(sandbox_env, sandbox, unique):
+    zone = f"{unique}.com"
+    new_r53_zone(route53(sandbox_env), zone)
+    declared = {"domain": f"mail.{zone}", "dns": "route53", "zone": None, "claim": None, "owner": "p/s",
+                "records": [{**SPF, "name": f"mail.{zone}"}]}
+    olds = DomainRecordsProvider().check({}, declared).inputs
+    sandbox.clear_request_logs()
+    again = DomainRecordsProvider().check(olds, {**declared, "records": []})  # a later run: a new provider
+    assert again.failures == [] and {k: again.inputs[k] for k in ZONE_FIELDS} == {k: olds[k] for k in ZONE_FIELDS}
+    assert sandbox.request_log("route53") == []
+    moved = DomainRecordsProvider().check(olds, {**declared, "zone": "Z0000000000NOSUCH"})
+    assert [f.property for f in moved.failures] == ["zone"]  # a changed zone setting is looked up afresh
+    assert sandbox.request_log("route53")

@@ -93,8 +93,7 @@ class CloudflareDns:
         for start in range(len(labels) - 1):
             candidate = ".".join(labels[start:])
             try:
-                zones = remembered(self.memo, ("cloudflare", "zones", candidate),
-                                   lambda: list(self.client.zones.list(name=candidate)))
+                zones = remembered(self.memo, ("cloudflare", "zones", candidate), lambda: self._zones_named(candidate))
             except cloudflare.APIStatusError as exc:
                 raise _api_error(f"list zones named {candidate}", exc) from None
             if len(zones) > 1:
@@ -104,6 +103,12 @@ class CloudflareDns:
             if zones:
                 return Zone(zones[0].id, zones[0].name, tuple(zones[0].name_servers or ()))
         raise ZoneNotFoundError(f"no Cloudflare zone holds {_bare(name)} (or the API token may not see it)")
+
+    def _zones_named(self, name: str) -> list:
+        """The zones of exactly this name, in one request: a name matches a handful of zones at
+        most (one per account), so the first page of 50 holds them all, and iterating the SDK's
+        pager would cost a second request for the empty page that ends it."""
+        return list(self.client.zones.list(name=name, per_page=50).result)
 
     def zone_by_id(self, zone_id: str) -> Zone:
         try:

@@ -2,7 +2,9 @@
 
 Route 53 (boto3) or Cloudflare (official SDK); ``auto`` takes the first backend with
 credentials whose zones hold the name. The zone is looked up in check(), once per zone
-per run, so a missing or ambiguous zone fails ``pulumi preview`` before anything is written.
+per run, so a missing or ambiguous zone fails ``pulumi preview`` before anything is written;
+a subdomain whose domain, ``dns`` and ``zone`` are unchanged keeps the zone it has, so a
+no-op preview asks the DNS APIs nothing.
 Records merge with foreign values; destroy takes back only ours, and nothing at all but our
 ownership claim while another stack still claims the subdomain.
 """
@@ -32,6 +34,17 @@ def _wanted(props: dict) -> dict:
     if props.get("claim"):
         grouped[(claim_name(props["domain"]), "TXT")] = [props["claim"]]
     return grouped
+
+
+ZONE_FIELDS = ("provider", "zone_id", "zone_name", "nameservers")
+
+
+def _same_place(olds: dict, news: dict) -> bool:
+    """Whether the zone found for ``olds`` still answers ``news``: same domain, DNS choice and
+    zone setting. Then check() keeps it instead of asking the DNS API again. A zone deleted
+    since is found by refresh, or fails the write with a message naming it."""
+    return (all(olds.get(k) for k in ("provider", "zone_id", "zone_name"))
+            and all(olds.get(k) == news.get(k) for k in ("domain", "dns", "zone")))
 
 
 def _report_foreign_dmarc(wanted: dict, found: dict) -> None:
@@ -91,6 +104,9 @@ class DomainRecordsProvider(BaseProvider):
         if known(mode) and mode not in (*DNS_BACKENDS, "auto"):
             problems.append(CheckFailure("dns", f"must be route53, cloudflare or auto, got {mode!r}"))
         elif known(mode) and known(domain) and known(news.get("zone")):
+            if _same_place(olds, news):  # the zone found before: a no-op preview reads no DNS API
+                news.update({k: olds[k] for k in ZONE_FIELDS})
+                return CheckResult(news, problems)
             try:
                 kind, zone = self._zone(mode, news.get("zone") or domain)
             except MailgunSetupError as exc:

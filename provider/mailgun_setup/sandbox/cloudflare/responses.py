@@ -8,7 +8,8 @@ from flask import Flask, g, jsonify, request
 from .models import CloudflareBackend, CloudflareError, ValidationError
 
 PREFIX = "/client/v4"
-MAX_PER_PAGE = 5000
+MAX_PER_PAGE = 5000  # DNS records
+ZONE_PAGES = {"default": 20, "least": 5, "most": 50}  # GET /zones: per_page 5..50, 20 by default
 
 
 def envelope(result, result_info=None, status: int = 200):
@@ -27,14 +28,14 @@ def render_injected_error(status: int, code) -> tuple[bytes, str]:
     return json.dumps(error_body(int(code or 10000 + status), f"injected fault {status}")).encode(), "application/json"
 
 
-def _page(items: list, serialise):
+def _page(items: list, serialise, default: int = 100, least: int = 1, most: int = MAX_PER_PAGE):
     try:
         page = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", 100))
+        per_page = int(request.args.get("per_page", default))
     except ValueError:
         raise ValidationError("page and per_page must be integers", 1004) from None
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise ValidationError(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}", 1004)
+    if page < 1 or not least <= per_page <= most:
+        raise ValidationError(f"page must be 1 or more and per_page between {least} and {most}", 1004)
     chunk = items[(page - 1) * per_page: page * per_page]
     total_pages = max(1, -(-len(items) // per_page))
     info = {"page": page, "per_page": per_page, "count": len(chunk), "total_count": len(items),
@@ -74,7 +75,7 @@ def create_app(backend: CloudflareBackend) -> Flask:
     @app.get(f"{PREFIX}/zones")
     def list_zones():
         zones = [z for z in backend.list_zones(request.args.get("name")) if backend.may_use(g.token, z)]
-        return _page(zones, lambda z: z.to_json())
+        return _page(zones, lambda z: z.to_json(), **ZONE_PAGES)
 
     @app.post(f"{PREFIX}/zones")
     def create_zone():
