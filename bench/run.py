@@ -126,6 +126,8 @@ class Round:
         (project / "Pulumi.yaml").write_text(yaml.safe_dump(
             {"name": "mailgun-setup", "runtime": "python", "main": "program/"}))
         shutil.copytree(BENCH / "programs" / self.kind, project / "program", ignore=shutil.ignore_patterns("__pycache__"))
+        if self.kind == "null":  # the provider process imports the baseline's provider module by name
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project / "program"), env.get("PYTHONPATH")]))
         self.pulumi = PulumiCli(project, offline_env(self.folder / "state", self.folder / "home", base=env))
         if self.kind == "ours":
             (project / "Pulumi.bench.yaml").write_text(yaml.safe_dump({"config": {
@@ -296,8 +298,12 @@ def main(argv: list[str] | None = None) -> int:
     scale_repeat = args.scale_repeat or args.repeat
     for size in [int(s) for s in args.scale.split(",") if s.strip()]:
         point = Shape(size, args.senders, args.routes)
-        same = point == shape and scale_repeat == args.repeat  # the main measurement is this point
-        results["scale"].append(ours if same else measure("ours", point, scale_repeat))
+        if point == shape and scale_repeat == args.repeat:  # the main measurement is this point
+            results["scale"].append({**ours, "baseline_phases": results["baseline"]["phases"]})
+            continue
+        measured = measure("ours", point, scale_repeat, keep_graph=True)
+        baseline = measure("null", point, scale_repeat, graph=measured.pop("graph"))
+        results["scale"].append({**measured, "baseline_phases": baseline["phases"]})
     results["targets"] = report.targets(results)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(results, indent=1, sort_keys=False))

@@ -37,6 +37,10 @@ def test_smallest_shape_produces_sane_results(tmp_path):
         ours["password change"]["per_service"]["mailgun-us"].get("PUT") == 1
     assert ours["destroy"]["per_service"]["mailgun-us"]["DELETE"] >= 1 + 2 + 2
     assert 0 < ours["up"]["state"]["bytes_per_resource"] < 20000
+    # the baseline is the engine's floor: no inputs of ours, its provider pickled by reference as ours is
+    assert base["up"]["state"]["bytes_per_resource"] < ours["up"]["state"]["bytes_per_resource"]
+    # a no-op preview finds every zone in the state: no DNS API read
+    assert not {"route53", "cloudflare"} & set(ours["no-op preview"]["per_service"])
     assert [p["shape"]["subdomains"] for p in results["scale"]] == [1]
     assert {t["target"] for t in results["targets"]} >= {"no-op preview writes", "state bytes per resource"}
     report = (out / "bench.md").read_text()

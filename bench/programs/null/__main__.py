@@ -13,35 +13,7 @@ import pulumi
 from pulumi.dynamic import Resource
 from pulumi.runtime.config import get_config
 
-
-# The SDK pickles a dynamic provider into every resource's state (``__provider``). A class of
-# this ``__main__`` would be pickled by value with the module's globals, the whole graph and
-# every resource object among them: state grows with the stack and pickling overflows at 20
-# subdomains. So the provider is defined in a namespace of its own that holds nothing else.
-_PROVIDER_SOURCE = """
-import uuid
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
-
-
-class NullProvider(ResourceProvider):
-    def create(self, props):
-        return CreateResult(id_=uuid.uuid4().hex, outs=dict(props))
-
-    def diff(self, id, olds, news):
-        return DiffResult(changes=olds.get("bump") != news.get("bump"))
-
-    def update(self, id, olds, news):
-        return UpdateResult(outs=dict(news))
-
-    def read(self, id, props):
-        return ReadResult(id_=id, outs=dict(props))
-
-    def delete(self, id, props):
-        pass
-"""
-_namespace: dict = {"__name__": "bench_null_provider"}
-exec(compile(_PROVIDER_SOURCE, "bench_null_provider", "exec"), _namespace)
-NullProvider = _namespace["NullProvider"]
+from null_provider import NullProvider  # importable: pickled by reference, see null_provider.py
 
 
 _CLASSES: dict[str, type] = {}
