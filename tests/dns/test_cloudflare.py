@@ -136,3 +136,21 @@ def test_read_gives_every_value_at_the_name(setup, unique):
     publish.publish(backend, found, {(name, "TXT"): ["ours"]})
     assert sorted(backend.read(found, name, "TXT").values) == ["ours", "quotedparts"]
     assert backend.read(found, f"nothing.{unique}.org", "TXT") is None
+
+
+def test_a_batch_applied_but_whose_answer_was_lost_is_taken_as_done(setup, sandbox_env, sandbox, unique):
+    """The SDK retries the batch; the retry meets 'identical record' (adds) or 'record does not
+    exist' (deletes): the zone already holds the result, so the change succeeds."""
+    _client, backend, _zone = setup
+    name = f"mail.{unique}.org"
+    found = backend.find_zone(name)
+    wanted = {(name, "TXT"): ["v=spf1 include:mailgun.org ~all"], (name, "MX"): ["10 mxa.mailgun.org"]}
+    for step in (lambda: publish.publish(backend, found, wanted), lambda: publish.withdraw(backend, found, wanted)):
+        rule = sandbox.control("cloudflare").add_fault(path=r"/dns_records/batch$", method="POST", drop_answer=True,
+                                                       count=1)
+        sandbox.clear_request_logs()
+        step()
+        assert rule.count == 0  # the first batch was applied and its answer lost
+        assert [r.status for r in sandbox.request_log("cloudflare") if r.method == "POST"][-1] >= 400  # retry refused
+    assert lookup(sandbox_env).txt(name).status in ("nxdomain", "nodata")
+    assert lookup(sandbox_env).mx(name).status in ("nxdomain", "nodata")

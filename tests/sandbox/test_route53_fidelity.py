@@ -45,3 +45,31 @@ def test_unknown_zone_is_a_client_error(sandbox_env):
     with pytest.raises(ClientError) as info:
         route53(sandbox_env).list_resource_record_sets(HostedZoneId="ZNOSUCHZONE")
     assert info.value.response["Error"]["Code"] == "NoSuchHostedZone"
+
+
+def test_a_delete_must_repeat_the_record_set_as_it_stands_or_nothing_of_the_batch_applies(sandbox_env, unique):
+    """Route 53's answers (InvalidChangeBatch) for a record set that is gone or differs."""
+    client = route53(sandbox_env, attempts=1)
+    zone_id = new_r53_zone(client, f"{unique}.com")
+    name = f"mail.{unique}.com"
+    upsert(client, zone_id, name, "TXT", ["one"])
+
+    def batch(*changes):
+        client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": list(changes)})
+
+    def delete(values, ttl=300, at=name):
+        return {"Action": "DELETE", "ResourceRecordSet": {"Name": at, "Type": "TXT", "TTL": ttl,
+                                                          "ResourceRecords": [{"Value": v} for v in values]}}
+    create = {"Action": "CREATE", "ResourceRecordSet": {"Name": f"new.{name}", "Type": "TXT", "TTL": 300,
+                                                        "ResourceRecords": [{"Value": '"x"'}]}}
+    for wrong, says in ((delete(['"two"']), "but the values provided do not match the current values"),
+                        (delete(['"one"'], ttl=60), "but the values provided do not match the current values"),
+                        (delete(['"one"'], at=f"gone.{name}"), "but it was not found")):
+        with pytest.raises(ClientError) as refused:
+            batch(create, wrong)
+        error = refused.value.response["Error"]
+        assert error["Code"] == "InvalidChangeBatch" and says in error["Message"]
+        assert "Tried to delete resource record set [name=" in error["Message"]
+        assert lookup(sandbox_env).txt(f"new.{name}").status == "nxdomain"  # the whole batch was refused
+    batch(delete(['"one"']))
+    assert lookup(sandbox_env).txt(name).status == "nxdomain"

@@ -30,6 +30,17 @@ class DnsBackend(Protocol):
     def apply(self, zone: Zone, changes: list[RecordChange]) -> None: ...
 
 
+def zone_holds(backend: DnsBackend, zone: Zone, changes: list[RecordChange]) -> bool:
+    """Whether every record set of ``changes`` already is as the changes leave it. A batch whose
+    answer was lost is retried by the SDK; if the first attempt was applied, the retry is refused
+    (its deletes or adds no longer fit) although the work is done: then this says so."""
+    for change in changes:
+        found = backend.read(zone, change.name, change.rtype)
+        if sorted(found.values if found else ()) != sorted(change.after):
+            return False
+    return True
+
+
 def open_backend(kind: str, cloudflare_token: Optional[str] = None, memo: Optional[ListCache] = None) -> DnsBackend:
     """``memo``: zone lookups shared by one run (each zone list read once per run, not per subdomain)."""
     if kind == "route53":

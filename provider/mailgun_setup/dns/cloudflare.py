@@ -5,7 +5,9 @@ only records that carry it, so a foreign record with the same value is never tou
 Records are always sent with full names (checked to end in the zone, against the "zone
 appended twice" mistake) and ``proxied=False``; TXT content goes out as quoted character
 strings (the SDK's types ask for them; Cloudflare flags unquoted TXT), and is read back
-quoted or not. Changes go out as one batch call. The SDK retries 429 and 5xx itself.
+quoted or not. Changes go out as one batch call. The SDK retries 429 and 5xx itself, and
+a lost answer; a retry refused because its first attempt was applied is checked against the
+zone and taken as done.
 A rejected or under-scoped token (403, code 10000) or a malformed one (400, 6003) is said
 to be a token problem, not a missing zone.
 """
@@ -20,6 +22,7 @@ from cloudflare import Cloudflare
 from ..cache import ListCache, remembered
 from ..errors import AmbiguousZoneError, CloudflareApiError, RecordConflictError, ZoneNotFoundError
 from .txt import quote_txt, unquote_txt
+from .backend import zone_holds
 from .plan import RecordChange
 from .types import RecordSet, Zone, normalise_value
 
@@ -163,7 +166,11 @@ class CloudflareDns:
             deletes += [{"id": ids[v]} for v in change.remove if owned.get(v)]
         if posts or patches or deletes:
             names = ", ".join(sorted({c.name for c in changes}))
-            self._batch(zone, f"change records at {names}", posts=posts, patches=patches, deletes=deletes)
+            try:
+                self._batch(zone, f"change records at {names}", posts=posts, patches=patches, deletes=deletes)
+            except RecordConflictError:
+                if not zone_holds(self, zone, changes):
+                    raise
 
     def _batch(self, zone: Zone, action: str, **changes) -> None:
         try:

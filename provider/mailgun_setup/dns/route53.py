@@ -17,6 +17,7 @@ from ..cache import ListCache, remembered
 from ..timeouts import http_timeout
 from ..errors import AmbiguousZoneError, Route53ApiError, ZoneNotFoundError
 from .txt import quote_txt, unquote_txt
+from .backend import zone_holds
 from .plan import RecordChange
 from .names import fqdn
 from .types import RecordSet, Zone, normalise_value
@@ -123,7 +124,11 @@ class Route53:
                 batch.append(_rrset_change("DELETE", change.name, change.rtype, change.before.ttl,
                                            change.before.wire))
         if batch:
-            self._call("change_resource_record_sets", HostedZoneId=zone.id, ChangeBatch={"Changes": batch})
+            try:
+                self._call("change_resource_record_sets", HostedZoneId=zone.id, ChangeBatch={"Changes": batch})
+            except Route53ApiError as exc:
+                if exc.code != "InvalidChangeBatch" or not zone_holds(self, zone, changes):
+                    raise
 
 
 def _rrset_change(action: str, name: str, rtype: str, ttl: int, wire_values) -> dict:
