@@ -2,6 +2,7 @@
 real services answer (Mailgun 429 + Retry-After/X-RateLimit-*, Route 53 400 Throttling), and
 survivable with the clients' own retries."""
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
@@ -26,12 +27,12 @@ def test_limits_are_off_by_default(sandbox_env, sandbox):
 def test_mailgun_answers_429_with_retry_after_across_both_regions(sandbox_env, sandbox):
     key = sandbox_env["MAILGUN_API_KEY"]
     assert _settings(sandbox_env, sandbox_env["MAILGUN_API_URL_US"],
-                     {"rate_limit": {"limit": 3, "window": 2}})["rate_limit"]["limit"] == 3
+                     {"rate_limit": {"limit": 3, "window": 5}})["rate_limit"]["limit"] == 3
     answers = [requests.get(sandbox_env[f"MAILGUN_API_URL_{region}"] + "/v4/domains", auth=("api", key), timeout=5)
                for region in ("US", "EU", "US", "EU")]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]  # one account, one budget
     refused = answers[-1]
-    assert 1 <= int(refused.headers["Retry-After"]) <= 2
+    assert 1 <= int(refused.headers["Retry-After"]) <= 5
     assert refused.headers["X-RateLimit-Remaining"] == "0"
     assert int(refused.headers["X-RateLimit-Reset"]) > time.time() * 1000
     # urllib3's Retry in our client waits for Retry-After and gets through
@@ -45,17 +46,21 @@ def test_mailgun_answers_429_with_retry_after_across_both_regions(sandbox_env, s
 def test_route53_throttles_past_5_per_second_and_botocore_retries(sandbox_env, sandbox):
     _settings(sandbox_env, sandbox_env["AWS_ENDPOINT_URL_ROUTE_53"], {"rate_limit": {"limit": 5, "window": 1}})
     strict = route53(sandbox_env, attempts=1)
-    errors = []
-    for _ in range(8):
+
+    def count_zones():  # a light call, sent all at once: 8 land within the second even on a busy machine
         try:
-            strict.list_hosted_zones()
+            strict.get_hosted_zone_count()
         except strict.exceptions.ClientError as exc:
-            errors.append((exc.response["ResponseMetadata"]["HTTPStatusCode"], exc.response["Error"]["Code"],
-                           exc.response["Error"]["Message"]))
+            return (exc.response["ResponseMetadata"]["HTTPStatusCode"], exc.response["Error"]["Code"],
+                    exc.response["Error"]["Message"])
+        return None
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        errors = [e for e in pool.map(lambda _: count_zones(), range(8)) if e]
     assert errors and set(errors) == {(400, "Throttling", "Rate exceeded")}
     patient = route53(sandbox_env, attempts=8)
     for _ in range(10):
-        patient.list_hosted_zones()  # standard retry mode backs off on Throttling
+        patient.get_hosted_zone_count()  # standard retry mode backs off on Throttling
     assert sandbox.rate_limits["route53"].state()["refused"] > len(errors)
 
 
