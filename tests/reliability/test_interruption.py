@@ -150,3 +150,20 @@ def test_interrupted_up_and_destroy_recover_and_converge(tmp_path, sandbox_env, 
             ledger.record(POINT, name, not missed and not left, "; ".join([missed] + left if missed else left)
                           or f"recovered with: {' → '.join(steps)}", seed=SEED)
     assert not ledger.failed(POINT), ledger.failed(POINT)
+
+
+def test_a_kill_that_left_an_empty_state_sidecar_is_recovered_by_the_procedure(tmp_path, sandbox_env, unique):
+    """The state a SIGKILL leaves when it lands inside the file backend's sidecar rewrite (seen in
+    CI; gocloud.dev fileblob's setAttrs truncates, then encodes), made on purpose: every command
+    fails with "failed to load checkpoint: EOF" until the README's step removes the empty file."""
+    domain = f"mail.{unique}.com"
+    new_zone(sandbox_env, "route53", f"{unique}.com")
+    project = make_project(tmp_path, sandbox_env)
+    project.init("dev", _config(domain))
+    project.up("dev")
+    sidecar = next((tmp_path / "state").rglob("dev.json.attrs"))
+    sidecar.write_bytes(b"")
+    broken = project.pulumi("preview", "--stack", "dev", check=False)
+    assert broken.returncode != 0 and "failed to load checkpoint: EOF" in broken.stderr
+    assert recover(project, "dev", "up") == ["delete 1 empty .attrs file(s)", "refresh --clear-pending-creates", "up"]
+    assert project.pulumi("preview", "--expect-no-changes", "--stack", "dev", check=False).returncode == 0
