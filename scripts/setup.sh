@@ -44,7 +44,7 @@ link_engine_from() {
 
 build_engine() {
   command -v go >/dev/null || die "Go is needed to build the Pulumi engine v$PULUMI_VERSION (no pulumi v$PULUMI_VERSION on PATH).
-  Install Go 1.25 or newer (Debian/Ubuntu: 'apt-get install golang-go' if recent enough, or the tarball from go.dev),
+  Install Go 1.26.6 or newer (Debian/Ubuntu: 'apt-get install golang-go' if recent enough, or the tarball from go.dev),
   or install Pulumi v$PULUMI_VERSION so that 'pulumi version' prints v$PULUMI_VERSION, then run this again."
   local staging="$ENGINE_DIR.partial.$$"
   rm -rf "$staging"; mkdir -p "$staging"

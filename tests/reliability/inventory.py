@@ -14,11 +14,13 @@ from typing import Iterable
 from ..e2e.harness import mailgun, zone_records
 
 
-def inventory(zones: dict[str, str], domains: Iterable[tuple[str, str]]) -> dict:
-    """``zones``: backend -> zone id; ``domains``: (name, region)."""
+def inventory(zones: dict[str, str | list[str]], domains: Iterable[tuple[str, str]]) -> dict:
+    """``zones``: backend -> zone id, or a list of them; ``domains``: (name, region)."""
     domains = list(domains)
     names = [name for name, _ in domains]
-    found = {"dns": {backend: sorted(zone_records(backend, zone_id)) for backend, zone_id in zones.items()},
+    found = {"dns": {backend: sorted(record for zone_id in ([ids] if isinstance(ids, str) else ids)
+                                     for record in zone_records(backend, zone_id))
+                     for backend, ids in zones.items()},
              "domains": {}, "logins": {}, "routes": []}
     for name, region in domains:
         client = mailgun(region)
@@ -32,7 +34,7 @@ def inventory(zones: dict[str, str], domains: Iterable[tuple[str, str]]) -> dict
     return found
 
 
-def mismatches(project, stack: str, zones: dict[str, str], domains: Iterable[tuple[str, str]],
+def mismatches(project, stack: str, zones: dict[str, str | list[str]], domains: Iterable[tuple[str, str]],
                foreign: Iterable[tuple[str, str]] = ()) -> list[str]:
     """What the sandbox and the state disagree on, both ways (empty when they agree). ``foreign``:
     (name, type) of record sets a test put in the zone itself, expected outside state."""
