@@ -19,7 +19,10 @@ writes, the DNS change batches and the state bytes per resource.
   attributed to resources by one extra ``up --parallel 1`` (each request falls in the step
   that was running), then the longest path through the state's dependency graph is summed.
 - scale: the phases for each size in ``--scale`` (above 5 subdomains the per-stack limit is
-  lifted for the bench's own program only: ``bench:liftDomainLimit``), as a table and a PNG.
+  lifted for the bench's own program only: ``bench:liftDomainLimit``), as a table and a PNG;
+  each size's ``up`` is also timed, ours and the baseline's, with the engine's per-step
+  checkpoints off (``PULUMI_SKIP_CHECKPOINTS=true``): the file backend rewrites the whole state
+  after every step, a cost that grows with the square of the stack, and this tells it apart.
 
 Results: ``<out>/bench.json`` (every figure), ``<out>/bench.md`` (tables, machine, versions)
 and ``<out>/scale.png``.
@@ -58,6 +61,7 @@ PASSWORD = "bench-password-1"
 NEW_PASSWORD = "bench-password-2"
 LATENCY = 0.05
 PHASES = ("up", "no-op preview", "no-op up", "refresh", "password change", "destroy")
+NO_CHECKPOINTS = {"PULUMI_SKIP_CHECKPOINTS": "true"}  # the engine's own switch: state written once, at the end
 
 
 @dataclass(frozen=True)
@@ -113,13 +117,15 @@ class EventTail(threading.Thread):
 class Round:
     """One sandbox, one state folder, one stack: the phases run in order."""
 
-    def __init__(self, kind: str, shape: Shape, latency: float, graph: dict | None = None):
+    def __init__(self, kind: str, shape: Shape, latency: float, graph: dict | None = None,
+                 engine_env: dict | None = None):
         self.kind, self.shape, self.latency, self.graph = kind, shape, latency, graph
+        self.engine_env = engine_env or {}
 
     def __enter__(self) -> "Round":
         self.sandbox = Sandbox().start()
         self.folder = Path(tempfile.mkdtemp(prefix="mailgun-setup-bench-"))
-        env = {**os.environ, **self.sandbox.env()}
+        env = {**os.environ, **self.sandbox.env(), **self.engine_env}
         self.zone_ids = {backend: create_zone(env, backend, zone) for backend, zone in ZONES.items()}
         project = self.folder / "project"
         project.mkdir()
@@ -210,14 +216,15 @@ class Round:
 
 
 def measure(kind: str, shape: Shape, repeat: int, latency: float = 0.0, graph: dict | None = None,
-            keep_graph: bool = False) -> dict:
-    """``repeat`` rounds of every phase: median seconds; calls and state from the last round."""
+            keep_graph: bool = False, engine_env: dict | None = None, phases: tuple[str, ...] = PHASES) -> dict:
+    """``repeat`` rounds of ``phases`` (up and destroy at least): median seconds; calls and state
+    from the last round."""
     rounds: list[dict] = []
     captured = None
     for index in range(repeat):
-        with Round(kind, shape, latency, graph) as round_:
+        with Round(kind, shape, latency, graph, engine_env) as round_:
             figures = {}
-            for phase in PHASES:
+            for phase in phases:
                 figures[phase] = round_.run(phase)
                 if phase == "up" and keep_graph and captured is None:
                     exported = round_.export()
@@ -225,15 +232,15 @@ def measure(kind: str, shape: Shape, repeat: int, latency: float = 0.0, graph: d
             rounds.append(figures)
         print(f"  {kind} {shape.label} latency={latency * 1000:.0f}ms: round {index + 1}/{repeat}", file=sys.stderr,
               flush=True)
-    phases = {}
-    for phase in PHASES:
+    measured = {}
+    for phase in phases:
         last = dict(rounds[-1][phase])
         last["runs"] = [round(r[phase]["seconds"], 3) for r in rounds]
         last["seconds"] = round(statistics.median(last["runs"]), 3)
         last["calls_stable"] = len({r[phase]["calls"] for r in rounds}) == 1
-        phases[phase] = last
+        measured[phase] = last
     out = {"kind": kind, "shape": asdict(shape), "latency_ms": round(latency * 1000), "repeat": repeat,
-           "phases": phases}
+           "phases": measured}
     if captured:
         out["graph"] = captured
     return out
@@ -299,11 +306,15 @@ def main(argv: list[str] | None = None) -> int:
     for size in [int(s) for s in args.scale.split(",") if s.strip()]:
         point = Shape(size, args.senders, args.routes)
         if point == shape and scale_repeat == args.repeat:  # the main measurement is this point
-            results["scale"].append({**ours, "baseline_phases": results["baseline"]["phases"]})
-            continue
-        measured = measure("ours", point, scale_repeat, keep_graph=True)
-        baseline = measure("null", point, scale_repeat, graph=measured.pop("graph"))
-        results["scale"].append({**measured, "baseline_phases": baseline["phases"]})
+            measured, baseline = dict(ours, graph=graph), results["baseline"]
+        else:
+            measured = measure("ours", point, scale_repeat, keep_graph=True)
+            baseline = measure("null", point, scale_repeat, graph=measured["graph"])
+        no_checkpoints = {
+            "phases": measure("ours", point, scale_repeat, engine_env=NO_CHECKPOINTS, phases=("up", "destroy"))["phases"],
+            "baseline_phases": measure("null", point, scale_repeat, graph=measured.pop("graph"),
+                                       engine_env=NO_CHECKPOINTS, phases=("up", "destroy"))["phases"]}
+        results["scale"].append({**measured, "baseline_phases": baseline["phases"], "no_checkpoints": no_checkpoints})
     results["targets"] = report.targets(results)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(results, indent=1, sort_keys=False))

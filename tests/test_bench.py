@@ -42,9 +42,13 @@ def test_smallest_shape_produces_sane_results(tmp_path):
     # a no-op preview finds every zone in the state: no DNS API read
     assert not {"route53", "cloudflare"} & set(ours["no-op preview"]["per_service"])
     assert [p["shape"]["subdomains"] for p in results["scale"]] == [1]
+    # each scale point is timed again with the engine's checkpoints off, ours and the baseline's
+    quiet = results["scale"][0]["no_checkpoints"]
+    assert list(quiet["phases"]) == ["up", "destroy"] and list(quiet["baseline_phases"]) == ["up", "destroy"]
+    assert quiet["phases"]["up"]["writes"] == ours["up"]["writes"] and quiet["baseline_phases"]["up"]["calls"] == 0
     assert {t["target"] for t in results["targets"]} >= {"no-op preview writes", "state bytes per resource"}
     report = (out / "bench.md").read_text()
-    assert "ours / baseline" in report and "Machine" in report
+    assert "ours / baseline" in report and "Machine" in report and "checkpoints off" in report
     assert (out / "scale.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "bench-password" not in (out / "bench.json").read_text() + report  # no secret leaks into results
 

@@ -20,9 +20,11 @@ def test_sandbox_stack_from_empty_to_verified(tmp_path, sandbox_env, sandbox):
     project.pulumi("stack", "init", "sandbox")
     sandbox.clear_request_logs()
     preview = project.pulumi("preview", "--stack", "sandbox")
-    # Preview only finds the zones: no write, no Mailgun call, one Route 53 zone listing.
+    # Preview finds the zones and reads each new domain once in its region (the API key's check):
+    # no write, one Route 53 zone listing.
     assert sum(sandbox.write_calls().values()) == 0
-    assert sandbox.request_log("mailgun-us") == [] and sandbox.request_log("mailgun-eu") == []
+    assert [r.path for r in sandbox.request_log("mailgun-us")] == ["/v4/domains/mail.company.com"]
+    assert [r.path for r in sandbox.request_log("mailgun-eu")] == ["/v4/domains/mg.example.org"]
     assert [r.path for r in sandbox.request_log("route53")].count("/2013-04-01/hostedzone") == 1
     for line in ("dns:Record TXT mg._domainkey.mail.company.com", "dns:Record MX mail.company.com mxa",
                  "dns:Record CNAME email.mg.example.org", "dns:Record TXT mg.example.org"):

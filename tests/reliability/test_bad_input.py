@@ -20,7 +20,7 @@ import pytest
 
 from mailgun_setup.engine import PulumiCli, offline_env
 
-from ..e2e.harness import make_project, new_zone
+from ..e2e.harness import add_foreign, make_project, new_zone
 
 pytestmark = pytest.mark.engine
 
@@ -114,7 +114,9 @@ def _stack_members(u: str) -> tuple[dict, list[Case]]:
     config = {"dns": "route53", "domains": [
         {"name": d, "receiving": True, "senders": senders, "routes": routes},
         {"name": f"out.{u}.com", "senders": [{"username": f"a@out.{u}.com"}],
-         "routes": [{"recipient": f"a@out.{u}.com", "action": "stop()"}]},
+         "routes": [{"recipient": f"a@out.{u}.com", "action": "stop()"}],
+         "webhooks": [{"kind": "bounced", "urls": ["https://bot.example/hook"]},
+                      {"kind": "delivered", "urls": [f"https://bot.example/{i}" for i in range(4)]}]},
         {"name": f"z.{u}.com", "dns": "cloudflare", "zone": "Z0123456789ABC"},
     ]}
     s, r = "domains[0].senders", "domains[0].routes"
@@ -137,6 +139,8 @@ def _stack_members(u: str) -> tuple[dict, list[Case]]:
         Case("a route description over 255 characters", f"{r}[6].description", "must be at most 255 characters"),
         Case("an empty action list", f"{r}[7].action", "must be a string or a non-empty list of strings"),
         Case("a route on a domain without receiving", "domains[1].routes", "routes need receiving: true on the domain"),
+        Case("a webhook kind that does not exist", "domains[1].webhooks[0].kind", "must be one of"),
+        Case("four URLs for one webhook kind", "domains[1].webhooks[1].urls", "at most 3"),
         Case("a Route 53 zone id with dns: cloudflare", "domains[2].zone",
              "Z0123456789ABC is a route53 zone id, so dns must be route53 (or auto), got cloudflare"),
     ]
@@ -173,6 +177,8 @@ def test_zones_that_cannot_hold_the_records_fail_preview(tmp_path, sandbox_env, 
     new_zone(sandbox_env, "route53", f"{u}-twin.com")
     private = _private_zone(f"{u}-private.com")
     new_zone(sandbox_env, "cloudflare", f"{u}-cf.com")
+    cname_zone = new_zone(sandbox_env, "route53", f"{u}-cname.com")
+    add_foreign("route53", cname_zone, f"mail.{u}-cname.com", "CNAME", ["shop.example.net"])
     stacks = {  # one domain per stack: the engine stops a preview at the first failed check()
         "nozone": ({"dns": "route53", "domains": [{"name": f"mail.{u}-nozone.com"}]},
                    Case("a zone that does not exist", "dns", f"no public Route 53 hosted zone holds mail.{u}-nozone.com")),
@@ -186,13 +192,18 @@ def test_zones_that_cannot_hold_the_records_fail_preview(tmp_path, sandbox_env, 
                  Case("a zone id that does not exist", "zone", "Z0000000000NOSUCHZONE")),
         "token": ({"dns": "cloudflare", "cloudflareApiToken": "not-the-token", "domains": [{"name": f"mail.{u}-cf.com"}]},
                   Case("a wrong Cloudflare API token", "dns", "10000: Authentication error")),
+        "cname": ({"dns": "route53", "domains": [{"name": f"mail.{u}-cname.com"}]},
+                  Case("a CNAME at the domain name", "domain", f"mail.{u}-cname.com has a CNAME to shop.example.net")),
+        "mgkey": ({"apiKey": "not-the-mailgun-key", "domains": [{"name": f"mail.{u}-key.com", "dns": "manual"}]},
+                  Case("a wrong Mailgun API key", "apiKey", "Mailgun refused the API key (401)")),
     }
     project = make_project(tmp_path, sandbox_env)
     for stack, (config, _) in stacks.items():
         project.init(stack, config)
     sandbox.clear_request_logs()
     output = "".join(_preview(project, stack) for stack in stacks)
-    _verdicts(ledger, sandbox, output, [case for _, case in stacks.values()], secrets=("not-the-token",))
+    _verdicts(ledger, sandbox, output, [case for _, case in stacks.values()],
+              secrets=("not-the-token", "not-the-mailgun-key"))
 
 
 # --- a program written in code -----------------------------------------------------------------

@@ -63,7 +63,9 @@ def test_zone_lookups_happen_once_per_zone_per_run(sandbox_env, sandbox, unique)
         checked = provider.check({}, {"domain": f"{sub}.{zone}", "dns": "route53", "zone": None, "claim": None,
                                       "owner": "p/s", "records": []})
         assert checked.failures == [] and checked.inputs["zone_name"] == zone
-    assert [r.method for r in sandbox.request_log("route53")] == ["GET", "GET"]  # list zones, get the zone
+    asked = sandbox.request_log("route53")
+    assert [r.method for r in asked if "/rrset" not in r.path] == ["GET", "GET"]  # list zones, get the zone
+    assert len([r for r in asked if "/rrset" in r.path]) == 3  # and a CNAME at each new name? (one read each)
 
 
 def test_cloudflare_zone_lookups_cost_one_request_per_name_asked(sandbox_env, sandbox, unique):
@@ -76,7 +78,7 @@ def test_cloudflare_zone_lookups_cost_one_request_per_name_asked(sandbox_env, sa
         checked = provider.check({}, {"domain": f"{sub}.{zone}", "dns": "cloudflare", "zone": None, "claim": None,
                                       "owner": "p/s", "records": []})
         assert checked.failures == [] and checked.inputs["zone_name"] == zone
-    asked = [r.query for r in sandbox.request_log("cloudflare")]
+    asked = [r.query for r in sandbox.request_log("cloudflare") if not r.path.endswith("/dns_records")]
     assert len(asked) == 3, asked  # a.<zone>: none; <zone>: found; b.<zone>: none (<zone> remembered)
 
 
@@ -93,3 +95,18 @@ def test_an_unchanged_domain_keeps_its_zone_without_asking_the_dns_api(sandbox_e
     moved = DomainRecordsProvider().check(olds, {**declared, "zone": "Z0000000000NOSUCH"})
     assert [f.property for f in moved.failures] == ["zone"]  # a changed zone setting is looked up afresh
     assert sandbox.request_log("route53")
+
+
+def test_a_cname_at_the_domain_name_fails_check_before_anything_is_written(sandbox_env, sandbox, unique):
+    zone = f"{unique}.com"
+    zone_id = new_r53_zone(route53(sandbox_env), zone)
+    route53(sandbox_env).change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{
+        "Action": "CREATE", "ResourceRecordSet": {"Name": f"mail.{zone}.", "Type": "CNAME", "TTL": 300,
+                                                  "ResourceRecords": [{"Value": "shop.example.net"}]}}]})
+    sandbox.clear_request_logs()
+    checked = DomainRecordsProvider().check({}, {"domain": f"mail.{zone}", "dns": "route53", "zone": None,
+                                                 "claim": None, "owner": "p/s", "records": []})
+    assert [(f.property, f.reason.split(":")[0]) for f in checked.failures] == [
+        ("domain", f"mail.{zone} has a CNAME to shop.example.net in zone {zone}")]
+    assert "cannot be written there" in checked.failures[0].reason
+    assert sum(sandbox.write_calls().values()) == 0

@@ -107,3 +107,29 @@ def test_record_purposes_come_from_name_and_value():
     assert [r["purpose"] for r in with_tracking] == ["DKIM", "tracking", "SPF"]
     without, _ = records.from_mailgun(body, tracking=False)
     assert [r["purpose"] for r in without] == ["DKIM", "SPF"]
+
+
+# --- what Mailgun already says at preview ---------------------------------------------------------
+def _check_failures(olds, name, **extra):
+    return {f.property: f.reason for f in DomainProvider().check(olds, {"name": name, **extra}).failures}
+
+
+def test_a_refused_api_key_fails_check_naming_apikey_without_the_key(sandbox, sandbox_env, monkeypatch, unique):
+    monkeypatch.setenv("MAILGUN_API_KEY", "key-not-of-this-account")
+    reasons = _check_failures({}, f"mail.{unique}.com")
+    assert list(reasons) == ["apiKey"] and "Mailgun refused the API key (401)" in reasons["apiKey"]
+    assert "key-not-of-this-account" not in reasons["apiKey"]
+
+
+def test_a_replacement_into_the_other_region_passes_check(sandbox, sandbox_env, mailgun, unique):
+    """The engine checks a replacement with no olds: the domain it replaces is no error there."""
+    name = f"mail.{unique}.com"
+    MailgunClient(api_key_from_env(), "eu").create_domain(name, 1024, 0, dkim_selector="mg")
+    assert _check_failures({}, name, region="us") == {}
+
+
+def test_a_domain_already_in_state_asks_mailgun_nothing_at_check(sandbox, sandbox_env, unique):
+    props = _inputs(f"mail.{unique}.com")
+    sandbox.clear_request_logs()
+    assert _check_failures(props, props["name"]) == {}
+    assert not sandbox.request_log("mailgun-us") and not sandbox.request_log("mailgun-eu")

@@ -1,4 +1,5 @@
-"""Each dynamic provider's check() and diff(), as the engine calls them (no engine, no services)."""
+"""Each dynamic provider's check() and diff(), as the engine calls them (no engine; a new
+Domain's check() asks the sandbox's Mailgun, see tests/resources/test_domain.py)."""
 from pulumi.output import Unknown
 
 from mailgun_setup.resources.common import known
@@ -12,7 +13,7 @@ def _failures(result) -> dict:
     return {f.property: f.reason for f in result.failures}
 
 
-def test_domain_check_fills_declared_defaults_and_names_every_broken_rule():
+def test_domain_check_fills_declared_defaults_and_names_every_broken_rule(sandbox_env):
     ok = DomainProvider().check({}, {"name": "mail.company.com", "region": None})
     assert not ok.failures
     assert ok.inputs == {**DomainInputs.defaults(), "name": "mail.company.com"}
@@ -25,7 +26,7 @@ def test_domain_check_fills_declared_defaults_and_names_every_broken_rule():
     assert "registrable root domain" in reasons["name"] and "us, eu" in reasons["region"]
 
 
-def test_domain_check_leaves_unknown_inputs_for_apply():
+def test_domain_check_leaves_unknown_inputs_for_apply(sandbox_env):
     result = DomainProvider().check({}, {"name": "mail.company.com", "region": Unknown(),
                                          "dkim_key_length": 2048.0})
     assert not result.failures  # JSON numbers arrive as floats; unknowns are checked at apply

@@ -115,9 +115,23 @@ class DomainRecordsProvider(BaseProvider):
             else:
                 if not in_zone(domain, zone.name):
                     problems.append(CheckFailure("zone", f"{domain} is not inside the zone {zone.name}"))
+                elif conflict := self._cname_in_the_way(kind, zone, domain):
+                    problems.append(CheckFailure("domain", conflict))
                 news.update(provider=kind, zone_id=zone.id, zone_name=zone.name,
                             nameservers=list(zone.nameservers))
         return CheckResult(news, problems)
+
+    def _cname_in_the_way(self, kind: str, zone: Zone, domain: str) -> Optional[str]:
+        """Why a CNAME at the subdomain's own name blocks it (None when there is none): a name with
+        a CNAME holds no other record (RFC 1034 §3.6.2), so the SPF TXT and the MX records could
+        never be written. Asked once, when the zone is first found, so preview fails before
+        anything is written and a no-op preview asks nothing."""
+        found = self.backend(kind).read(zone, domain, "CNAME")
+        if not found or not found.values:
+            return None
+        return (f"{domain} has a CNAME to {found.values[0]} in zone {zone.name}: a name with a CNAME can hold no "
+                f"other record, so the SPF and MX records Mailgun needs cannot be written there; remove the CNAME "
+                f"or choose another subdomain")
 
     def _zone_of(self, props: dict) -> Zone:
         return Zone(props["zone_id"], props["zone_name"], tuple(props.get("nameservers") or ()))

@@ -15,7 +15,7 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, UpdateResult
 
 from .. import records, rules
-from ..errors import ConfigError
+from ..errors import ConfigError, MailgunApiError
 from ..mailgun import domains
 from ..mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
                              REGIONS, RETENTION_DAYS, SMTP_HOSTS)
@@ -72,9 +72,29 @@ class DomainProvider(BaseProvider):
         "dkim_selector": "cannot be changed in place; the domain is re-created with a new DKIM key",
     }
 
-    def check(self, _olds: dict, news: dict) -> CheckResult:
+    def check(self, olds: dict, news: dict) -> CheckResult:
         news = DomainInputs.completed(news)
-        return CheckResult(news, failures(problems(news)))
+        found = problems(news)
+        if not olds and not found and known(news.get("name")) and known(news.get("region")):
+            found += self.api_key_problems(news)
+        return CheckResult(news, failures(found))
+
+    def api_key_problems(self, props: dict) -> list[Problem]:
+        """For a domain not in state yet, whether Mailgun takes the API key: one read of the domain,
+        so a wrong or missing key fails preview instead of the first write. Only the key is judged
+        here: the engine checks a replacement with no olds too, so "the domain exists" (in the other
+        region, say) is no error at check; create() tells those apart. Any other failure (Mailgun
+        unreachable) is left to the apply, which retries and names it."""
+        try:
+            self.mailgun(props["region"]).get_domain(props["name"])
+        except ConfigError as exc:
+            return list(exc.problems)
+        except MailgunApiError as exc:
+            if exc.status in (401, 403):
+                return [Problem("apiKey", f"Mailgun refused the API key ({exc.status}) for {props['name']} in the "
+                                          f"{props['region'].upper()} region: set mailgun-setup:apiKey (pulumi config "
+                                          f"set --secret) or MAILGUN_API_KEY to a private API key of the account")]
+        return []
 
     def outputs(self, props: dict, body: dict, adopted: bool) -> dict:
         """The resource's outputs: ``props`` completed from Mailgun's answer ``body``."""
