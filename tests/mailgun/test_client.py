@@ -162,3 +162,23 @@ def test_a_429_to_a_create_is_retried_by_urllib3(client, sandbox, unique):
     client.create_route(1, "it", f'match_recipient("it@mail.{unique}.com")', ['forward("http://h/")'])
     assert [(r.method, r.status) for r in sandbox.request_log("mailgun-us") if r.path == "/v3/routes"] \
         == [("POST", 429), ("POST", 200)]
+
+
+def test_a_shared_client_keeps_one_connection_alive_across_calls_and_threads(sandbox_env, unique):
+    """Each provider call used to open a new connection (a TCP and a TLS handshake at Mailgun)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mailgun_setup.mailgun.client import shared_client
+
+    client = shared_client(api_key_from_env(), "us")
+    assert shared_client(api_key_from_env(), "us") is client
+    assert shared_client("another-key", "us") is not client and shared_client(api_key_from_env(), "eu") is not client
+    client.create_domain(f"mail.{unique}.com", 1024)
+    for _ in range(5):
+        assert client.get_domain(f"mail.{unique}.com")["domain"]["name"] == f"mail.{unique}.com"
+    pools = client.session.get_adapter(client.base_url).poolmanager.pools
+    (pool,) = [pools[key] for key in pools.keys()]
+    assert pool.num_connections == 1  # six calls, one connection
+    with ThreadPoolExecutor(4) as threads:  # as the provider process serves the engine: on 4 threads
+        names = list(threads.map(lambda _: client.get_domain(f"mail.{unique}.com")["domain"]["name"], range(40)))
+    assert names == [f"mail.{unique}.com"] * 40 and pool.num_connections <= 4

@@ -11,16 +11,22 @@ Otherwise the client *reconciles*: it reads what exists (the domain, the login, 
 with the same expression/actions/priority/description) and returns that, and sends the
 POST again only when nothing is there.
 
+A provider process serves every resource of a run on several threads: ``shared_client`` gives
+them one client (one pool of kept-alive connections) per key, region and endpoint, so each call
+after the first skips the TCP and TLS handshakes, two round trips to Mailgun.
+
 Domain deletion happens in the background at Mailgun: :meth:`MailgunClient.delete_domain`
 waits, bounded (``MAILGUN_SETUP_DELETE_WAIT`` seconds, default 300 like the Terraform
 provider), for GET to answer 404, reporting progress.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
 import string
+import threading
 import time
 from typing import Any, Callable, Iterator, Optional
 
@@ -39,6 +45,21 @@ SAME_PASSWORD = re.compile(r"same|differ|identical", re.IGNORECASE)  # Mailgun's
 DELETE_WAIT_ENV = "MAILGUN_SETUP_DELETE_WAIT"
 DEFAULT_DELETE_WAIT = 300.0
 PROGRESS_EVERY = 15.0
+
+
+_SHARED: dict[tuple, "MailgunClient"] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_client(api_key: str, region: str) -> "MailgunClient":
+    """This process's client for ``api_key`` in ``region`` (made on first use). urllib3's pool is
+    thread-safe; the key is held only as a digest in the cache's index."""
+    index = (hashlib.sha256(api_key.encode()).hexdigest(), region, base_url_for(region), http_timeout())
+    with _SHARED_LOCK:
+        client = _SHARED.get(index)
+        if client is None:
+            client = _SHARED[index] = MailgunClient(api_key, region)
+        return client
 
 
 def base_url_for(region: str) -> str:

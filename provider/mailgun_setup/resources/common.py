@@ -13,7 +13,7 @@ from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, ResourceP
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from ..mailgun.client import MailgunClient, api_key_from_env
+from ..mailgun.client import MailgunClient, api_key_from_env, shared_client
 from ..mailgun.facts import VERIFIED
 from ..ownership import Claim, other_claims
 from ..rules import Problem
@@ -50,7 +50,7 @@ class BaseProvider(ResourceProvider):
         self._cloudflare_token = setting(req.config, "cloudflareApiToken")
 
     def mailgun(self, region: str) -> MailgunClient:
-        return MailgunClient(getattr(self, "_api_key", None) or api_key_from_env(), region)
+        return shared_client(getattr(self, "_api_key", None) or api_key_from_env(), region)
 
     @property
     def cloudflare_token(self) -> Optional[str]:
