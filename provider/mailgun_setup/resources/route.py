@@ -8,7 +8,7 @@ waiting) until a ``pulumi up`` finds the receiver records Verified.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 import pulumi
@@ -41,7 +41,6 @@ class RouteInputs(Inputs):
     receiver_status: pulumi.Input[Optional[str]] = None
     mode: str = "automatic"
     owner: str = ""
-    nameservers: pulumi.Input[list] = field(default_factory=list)
     OUTPUTS = ("route_id", "expression", "waiting")
 
 
@@ -209,5 +208,5 @@ class ReceiverRoute(Resource, module="mailgun", name="ReceiverRoute"):
         super().__init__(ReceiverRouteProvider(), resource_name, RouteInputs(
             domain=domain.name, region=domain.region, recipient=sender.address, actions=actions,
             description=description, priority=priority, receiver_status=domain.receiver_status,
-            mode=domain.record_mode, owner=domain.owner, nameservers=domain.nameservers).props(), opts)
+            mode=domain.record_mode, owner=domain.owner).props(), opts)
         self.sender = sender

@@ -12,7 +12,7 @@ the records Verified creates the login.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 import pulumi
@@ -43,7 +43,6 @@ class SenderInputs(Inputs):
     sender_status: pulumi.Input[Optional[str]] = None
     mode: str = "automatic"
     owner: str = ""
-    nameservers: pulumi.Input[list] = field(default_factory=list)
     OUTPUTS = ("login", "smtp_host", "waiting")
 
 
@@ -197,7 +196,6 @@ class SenderIdentity(Resource, module="mailgun", name="SenderIdentity"):
         super().__init__(SenderIdentityProvider(), resource_name, SenderInputs(
             domain=domain.name, region=domain.region, username=login,
             password=pulumi.Output.secret(password) if password is not None else None,
-            sender_status=domain.sender_status, mode=domain.record_mode, owner=domain.owner,
-            nameservers=domain.nameservers).props(), opts)
+            sender_status=domain.sender_status, mode=domain.record_mode, owner=domain.owner).props(), opts)
         self.mailgun_domain = domain
         self.address = login  # the plain login, for ReceiverRoute
