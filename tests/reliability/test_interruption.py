@@ -44,17 +44,19 @@ def recover(project, stack: str, command: str) -> list[str]:
     steps = []
     refresh = ("refresh", "--yes", "--clear-pending-creates", "--stack", stack)
     result = project.pulumi(*refresh, check=False)
-    if result.returncode != 0 and "pulumi cancel" in result.stdout + result.stderr:
-        project.pulumi("cancel", "--yes", "--stack", stack)  # step 1: the killed run's lock; nothing is running
-        steps.append("cancel")
-        result = project.pulumi(*refresh, check=False)
-    if result.returncode != 0 and "failed to load checkpoint: EOF" in result.stderr:
-        # step 1b: killed while the file backend rewrote a sidecar, which it truncates first
-        empty = [path for path in (project.root.parent / "state").rglob("*.attrs") if path.stat().st_size == 0]
-        assert empty, "EOF with no empty .attrs file to blame"
-        for path in empty:
-            path.unlink()
-        steps.append(f"delete {len(empty)} empty .attrs file(s)")
+    for _ in range(2):  # the two step-1 cases show one at a time, in either order (the checkpoint loads first)
+        if result.returncode != 0 and "pulumi cancel" in result.stdout + result.stderr:
+            project.pulumi("cancel", "--yes", "--stack", stack)  # step 1: the killed run's lock; nothing is running
+            steps.append("cancel")
+        elif result.returncode != 0 and "failed to load checkpoint: EOF" in result.stderr:
+            # step 1b: killed while the file backend rewrote a sidecar, which it truncates first
+            empty = [path for path in (project.root.parent / "state").rglob("*.attrs") if path.stat().st_size == 0]
+            assert empty, "EOF with no empty .attrs file to blame"
+            for path in empty:
+                path.unlink()
+            steps.append(f"delete {len(empty)} empty .attrs file(s)")
+        else:
+            break
         result = project.pulumi(*refresh, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     steps.append("refresh --clear-pending-creates")  # step 2
