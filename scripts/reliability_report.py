@@ -81,7 +81,8 @@ def render(results: dict) -> str:
             figures = [e.get("figures") or {} for e in found]
             walls = ", ".join(f"{f['wall_s']} s" for f in figures if "wall_s" in f)
             result += (f" — Mailgun 429 answers: **{sum(f.get('mailgun_429', 0) for f in figures)}**, Route 53 "
-                       f"Throttling answers: **{sum(f.get('route53_throttling', 0) for f in figures)}** (all retried "
+                       f"Throttling answers: **{sum(f.get('route53_throttling', 0) for f in figures)}**, Cloudflare 429 "
+                       f"answers: **{sum(f.get('cloudflare_429', 0) for f in figures)}** (all retried "
                        f"by the clients); wall time of each 3-stack `up`: {walls or 'n/a'}")
         lines.append(f"| {title} | {measure} | {result} |")
     for point, (title, _, proves) in POINTS.items():

@@ -85,10 +85,12 @@ def _errors(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if "error:" in line and "update failed" not in line]
 
 
-def _clear(text: str) -> bool:
-    """A failed run is clear when it has errors and every one names a service and the call."""
+def _clear(text: str, faulted: set[str]) -> bool:
+    """A failed run is clear when it has errors and every one names the call of a service that was
+    faulted in that run (``faulted``: display names, "Route 53")."""
     errors = _errors(text)
-    return bool(errors) and all(CALL_NAMED.search(line) for line in errors)
+    return bool(errors) and all(CALL_NAMED.search(line) and any(f"{name} " in line for name in faulted)
+                                for line in errors)
 
 
 def test_each_fault_ends_in_completion_or_a_clear_error_and_a_rerun_converges(
@@ -139,12 +141,13 @@ def test_each_fault_ends_in_completion_or_a_clear_error_and_a_rerun_converges(
                     ledger.record(POINT, f"{SERVICES[service][1]} × {fault} × {op}", False, "the fault was never met")
                     continue
                 code, seconds, text = runs[index]
-                clear = code == 0 or _clear(text)
+                faulted = {SERVICES[service_][1] for (service_, _), i in outcomes.items() if i == index}
+                clear = code == 0 or _clear(text, faulted)
                 error = " / ".join(e[e.find("error:"):][:200] for e in _errors(text)) or text.strip()[-300:]
                 ok = clear and rerun.returncode == 0 and quiet and not left
                 ledger.record(POINT, f"{SERVICES[service][1]} × {fault} × {op}", ok,
                               ("completed" if code == 0 else f"failed clearly: {error}" if clear else
-                               f"failed WITHOUT naming the service and the call: {error}")
+                               f"failed WITHOUT naming the faulted service and the call: {error}")
                               + f"; re-run converged: {rerun.returncode == 0 and quiet}"
                               + (f"; left: {left}" if left else "")
                               + ("" if rerun.returncode == 0 else f"; re-run: {(rerun.stdout + rerun.stderr)[-300:]}"),

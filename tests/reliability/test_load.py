@@ -6,8 +6,9 @@ Rates (tests/sandbox/test_ratelimit.py shows the answers): Route 53 at its real 
 account (HTTP 400 ``Throttling``, retried by botocore's standard mode); Mailgun at its ~300
 requests/min per account, scaled down consistently to 15 requests per 3 s (the same rate, a
 window 20 times shorter, so a Retry-After is at most 3 s and the run stays short), answered with
-429 + Retry-After and retried by urllib3's Retry. Nothing in the test retries a run: each `up`
-is started once.
+429 + Retry-After and retried by urllib3's Retry; Cloudflare at its 1200 requests per 5 minutes,
+the same 4 requests/s on average in a 1 s window, answered with 429 + Retry-After and retried by
+the Cloudflare SDK. Nothing in the test retries a run: each `up` is started once.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.engine
 POINT = "load"
 MAILGUN_RATE = {"limit": 15, "window": 3}  # Mailgun's 300/min, window scaled down 20x
 ROUTE53_RATE = {"limit": 5, "window": 1}  # Route 53's 5/s, as is
+CLOUDFLARE_RATE = {"limit": 4, "window": 1}  # Cloudflare's 1200 per 5 min: 4/s on average
 LOCK_MESSAGE = "the stack is currently locked by 1 lock(s)"
 
 
@@ -52,8 +54,10 @@ def _stack_config(env: dict, u: str, i: int) -> tuple[dict, dict[str, str], list
     return config, zones, [(d["name"], d.get("region", "us")) for d in domains]
 
 
-def _set_rates(env: dict, mailgun, route53) -> None:
-    for url, rate in ((env["MAILGUN_API_URL_US"], mailgun), (env["AWS_ENDPOINT_URL_ROUTE_53"], route53)):
+def _set_rates(env: dict, mailgun, route53, cloudflare) -> None:
+    cloudflare_root = env["CLOUDFLARE_BASE_URL"].removesuffix("/client/v4")
+    for url, rate in ((env["MAILGUN_API_URL_US"], mailgun), (env["AWS_ENDPOINT_URL_ROUTE_53"], route53),
+                      (cloudflare_root, cloudflare)):
         requests.post(url + "/_sandbox/settings", json={"rate_limit": rate}, timeout=5).raise_for_status()
 
 
@@ -86,13 +90,14 @@ def _converged(project, stack, zones, domains) -> list[str]:
 
 def test_three_stacks_at_once_under_the_services_rate_limits(tmp_path, sandbox_env, sandbox, unique, ledger):
     project, stacks = _three_stacks(tmp_path, sandbox_env, unique)
-    _set_rates(sandbox_env, MAILGUN_RATE, ROUTE53_RATE)
+    _set_rates(sandbox_env, MAILGUN_RATE, ROUTE53_RATE, CLOUDFLARE_RATE)
     sandbox.clear_request_logs()
     runs, wall = _up_all_at_once(project, stacks)
     log = {name: sandbox.request_log(name) for name in ("mailgun-us", "mailgun-eu", "route53", "cloudflare")}
-    _set_rates(sandbox_env, None, None)  # checking afterwards is not part of the load
+    _set_rates(sandbox_env, None, None, None)  # checking afterwards is not part of the load
     mailgun_429 = sum(1 for name in ("mailgun-us", "mailgun-eu") for r in log[name] if r.status == 429)
     throttled = sum(1 for r in log["route53"] if r.status == 400)  # only Throttling: nothing else is refused
+    cloudflare_429 = sum(1 for r in log["cloudflare"] if r.status == 429)
     requests_made = sum(len(v) for v in log.values())
     completed = 0
     for stack, (zones, domains) in stacks.items():
@@ -102,15 +107,18 @@ def test_three_stacks_at_once_under_the_services_rate_limits(tmp_path, sandbox_e
         completed += not problems
         ledger.record(POINT, f"3 stacks at once, rate-limited: stack {stack} ({len(domains)} subdomains)",
                       not problems, "; ".join(problems) or "Verified, no duplicate or orphan, no change left")
-    limits_hit = mailgun_429 > 0 and throttled > 0
-    ledger.record(POINT, "3 concurrent `pulumi up`, Mailgun 300/min (scaled 15/3 s) and Route 53 5/s enforced",
+    limits_hit = mailgun_429 > 0 and throttled > 0 and cloudflare_429 > 0
+    ledger.record(POINT, "3 concurrent `pulumi up`, Mailgun 300/min (scaled 15/3 s), Route 53 5/s and "
+                         "Cloudflare 1200/5 min (4/s) enforced",
                   completed == 3 and limits_hit,
                   f"completed {completed}/3 without a manual retry; the limits were hit and retried by the libraries",
                   runs=f"{completed}/3", mailgun_429=mailgun_429, route53_throttling=throttled,
+                  cloudflare_429=cloudflare_429,
                   requests=requests_made, wall_s=round(wall, 1))
     assert completed == 3, ledger.failed(POINT)
     assert mailgun_429 > 0, "Mailgun's limit was never reached: the test did not load it"
     assert throttled > 0, "Route 53's limit was never reached: the test did not load it"
+    assert cloudflare_429 > 0, "Cloudflare's limit was never reached: the test did not load it"
 
 
 def _s3_backend(sandbox_env: dict, bucket: str) -> str:

@@ -41,6 +41,9 @@ def zone_holds(backend: DnsBackend, zone: Zone, changes: list[RecordChange]) -> 
     return True
 
 
+CLOUDFLARE_MAX_RETRIES = 6
+
+
 def open_backend(kind: str, cloudflare_token: Optional[str] = None, memo: Optional[ListCache] = None) -> DnsBackend:
     """``memo``: zone lookups shared by one run (each zone list read once per run, not per subdomain)."""
     if kind == "route53":
@@ -52,9 +55,10 @@ def open_backend(kind: str, cloudflare_token: Optional[str] = None, memo: Option
         from .cloudflare import CloudflareDns
         from ..timeouts import http_timeout
         seconds = http_timeout()
-        options = {"timeout": seconds} if seconds else {}
-        client = Cloudflare(api_token=cloudflare_token, **options) if cloudflare_token else \
-            (Cloudflare(**options) if options else None)
+        # The SDK retries 429/5xx itself, honouring Retry-After; its default of 2 retries gives up
+        # inside one rate-limit window when several stacks share an account (1200 requests / 5 min).
+        options = {"max_retries": CLOUDFLARE_MAX_RETRIES, **({"timeout": seconds} if seconds else {})}
+        client = Cloudflare(api_token=cloudflare_token, **options) if cloudflare_token else Cloudflare(**options)
         return CloudflareDns(client, memo=memo)
     raise ValueError(f"no DNS backend called {kind!r}")
 
