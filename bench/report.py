@@ -159,12 +159,18 @@ def markdown(results: dict) -> str:
                          " | ".join(f"{b[ph]['seconds']:.2f}" if ph in b else "-" for ph in ("up", "destroy")) +
                          f" | {off[0]} | {off[1]} | {p['up']['calls']} | {p['up']['writes']} | {p['refresh']['calls']} | "
                          f"{p['destroy']['calls']} | {p['up']['state']['bytes_per_resource']} |")
-        lines += ["", "With the engine's defaults the file backend writes the whole state after every step, so "
-                  "the engine's own time grows with the square of the stack (the baseline's column bends as ours "
-                  "does); with `PULUMI_SKIP_CHECKPOINTS=true` (state written once, at the end) both lines are "
-                  "straight. That switch trades away the intermediate checkpoints an interrupted run recovers "
-                  "from, so it is measured here, not recommended.", "",
-                  "![time and API calls against subdomains](scale.png)"]
+        bends = [linearity(results["scale"], "up", "seconds", k) for k in ("phases", "baseline_phases")]
+        quiet = no_checkpoint_points(results["scale"])
+        straight = [linearity(quiet, "up", "seconds", k) for k in ("phases", "baseline_phases")]
+        if None not in bends + straight:
+            lines += ["", "With the engine's defaults the file backend writes the whole state after every step, so "
+                      "the engine's own time grows with the square of the stack: the baseline's `up` bends as "
+                      f"ours does (largest distance from a straight line {bends[1]:.0%}, ours {bends[0]:.0%}). With "
+                      "`PULUMI_SKIP_CHECKPOINTS=true` (state written once, at the end) the distances drop to "
+                      f"{straight[1]:.0%} for the baseline and {straight[0]:.0%} for ours. That switch trades away "
+                      "the intermediate checkpoints an interrupted run recovers from, so it is measured here, "
+                      "not recommended."]
+        lines += ["", "![time and API calls against subdomains](scale.png)"]
     lines += ["", "## API calls per endpoint (ours, 0 ms, last round)", ""]
     for phase in PHASES:
         lines.append(f"- **{phase}**: " + "; ".join(f"{s}: " + ", ".join(f"`{e}` {n}" for e, n in eps.items())
