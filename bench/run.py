@@ -306,13 +306,14 @@ def main(argv: list[str] | None = None) -> int:
     for size in [int(s) for s in args.scale.split(",") if s.strip()]:
         point = Shape(size, args.senders, args.routes)
         if point == shape and scale_repeat == args.repeat:  # the main measurement is this point
-            measured, baseline = dict(ours, graph=graph), results["baseline"]
+            measured, baseline, point_graph = ours, results["baseline"], graph
         else:
             measured = measure("ours", point, scale_repeat, keep_graph=True)
-            baseline = measure("null", point, scale_repeat, graph=measured["graph"])
+            point_graph = measured.pop("graph")
+            baseline = measure("null", point, scale_repeat, graph=point_graph)
         no_checkpoints = {
             "phases": measure("ours", point, scale_repeat, engine_env=NO_CHECKPOINTS, phases=("up", "destroy"))["phases"],
-            "baseline_phases": measure("null", point, scale_repeat, graph=measured.pop("graph"),
+            "baseline_phases": measure("null", point, scale_repeat, graph=point_graph,
                                        engine_env=NO_CHECKPOINTS, phases=("up", "destroy"))["phases"]}
         results["scale"].append({**measured, "baseline_phases": baseline["phases"], "no_checkpoints": no_checkpoints})
     results["targets"] = report.targets(results)

@@ -133,8 +133,9 @@ def test_each_fault_ends_in_completion_or_a_clear_error_and_a_rerun_converges(
             rerun = project.pulumi("up", "--yes", "--stack", "dev", check=False)
             left = mismatches(project, "dev", every_zone, domains)
             policy = "none" if target == "A" else "quarantine"
-            left += [f"DMARC at {name} is {served(f'_dmarc.{name}', 'TXT')}, not p={policy}" for name in dmarc_only
-                     if served(f"_dmarc.{name}", "TXT") != (f"v=DMARC1; p={policy}",)]
+            dmarc = {name: served(f"_dmarc.{name}", "TXT") for name in dmarc_only}
+            left += [f"DMARC at {name} is {found}, not p={policy}" for name, found in dmarc.items()
+                     if found != (f"v=DMARC1; p={policy}",)]
             quiet = project.pulumi("preview", "--expect-no-changes", "--stack", "dev", check=False).returncode == 0
             for (service, op), index in sorted(outcomes.items()) + [(c, None) for c in rules if c not in outcomes]:
                 if index is None:
