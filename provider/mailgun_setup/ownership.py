@@ -66,6 +66,13 @@ def other_claims(domain: str, me: str, nameservers: Sequence[str] = ()) -> list[
     return [c for c in claims if c and c.owner != me]
 
 
+def own_claims(domain: str, me: str, nameservers: Sequence[str] = ()) -> list[Claim]:
+    """This stack's own claim on ``domain`` as published (empty when none is served yet, or in manual mode)."""
+    answer = authoritative_lookup(domain, nameservers).txt(claim_name(domain))
+    claims = [parse_claim(v) for v in answer.values] if answer.status == "ok" else []
+    return [c for c in claims if c and c.owner == me]
+
+
 def claimed_sender(claims: list[Claim], login: str) -> bool:
     return any(_local(login) in c.senders for c in claims)
 

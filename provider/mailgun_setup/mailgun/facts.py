@@ -27,6 +27,14 @@ PASSWORD_LENGTH = (5, 32)
 PRIORITY_RANGE = (0, 32767)
 MAX_DESCRIPTION = 255
 
+
+
+def generated_password() -> str:
+    """A new SMTP password as long as Mailgun allows, for a login whose generated one cannot be read back."""
+    import secrets
+    return secrets.token_urlsafe(32)[:PASSWORD_LENGTH[1]]
+
+
 # Verification statuses, as the product shows them.
 UNVERIFIED = "Unverified"
 IN_PROGRESS = "Verification in Progress"

@@ -57,8 +57,10 @@ def _problems(props: dict) -> list[Problem]:
 
 class ApiKeyProvider(BaseProvider):
     kind = "API key"
-    fields = ("region", "role", "description", "domain", "expiration")
-    replace_on = {field: NEW_KEY for field in fields}
+    fields = ("region", "role", "description", "domain", "expiration", "domain_identity")
+    replace_on = {**{field: NEW_KEY for field in fields},
+                  "domain_identity": "the Mailgun domain is replaced, and its domain keys go with it: a new key "
+                                     "(new secret) is created for the new domain"}
 
     def label(self, props: dict) -> str:
         return f"API key {props.get('description') or props.get('role') or ''}".strip()
@@ -104,6 +106,7 @@ class ApiKeyInputs(Inputs):
     domain: pulumi.Input[Optional[str]] = None
     expiration: pulumi.Input[Optional[int]] = None
     region: pulumi.Input[Optional[str]] = "us"
+    domain_identity: pulumi.Input[Optional[str]] = None
     OUTPUTS = ("key_id", "kind", "expires_at", "secret")
 
 
@@ -134,4 +137,5 @@ class ApiKey(Resource, module="mailgun", name="ApiKey"):
                                             pulumi.ResourceOptions(additional_secret_outputs=["secret"]))
         super().__init__(ApiKeyProvider(), resource_name, ApiKeyInputs(
             role=role, description=description, domain=None if ref is None else ref.name, expiration=expiration,
-            region=region if ref is None else ref.region).props(), opts)
+            region=region if ref is None else ref.region,
+            domain_identity=None if ref is None else ref.identity).props(), opts)

@@ -13,6 +13,7 @@ from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, ResourceP
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
+from .. import holders
 from ..mailgun.client import MailgunClient, api_key_from_env, shared_client
 from ..mailgun.facts import VERIFIED
 from ..ownership import Claim, other_claims
@@ -51,6 +52,33 @@ class BaseProvider(ResourceProvider):
     kind = "resource"
     fields: tuple[str, ...] = ()
     replace_on: dict[str, str] = {}
+    # Fields state written by an earlier release may lack: absent in olds is no change.
+    added_later: tuple[str, ...] = ("domain_identity",)
+
+    def object_key(self, props: dict) -> Optional[tuple]:
+        """What this resource holds at Mailgun or in DNS, as a key that another resource holding the same
+        object has too (None: nothing another resource could take over). See :mod:`mailgun_setup.holders`."""
+        return None
+
+    def declare(self, news: dict) -> None:
+        """Called by every ``check()``: the program declares this resource's object in this run."""
+        if known(news.get("holder")):
+            try:
+                key = self.object_key(news)
+            except (KeyError, TypeError):
+                return
+            if key is not None and known(list(key)):
+                holders.declare(key, news.get("holder"))
+
+    def held_elsewhere(self, id_: str, props: dict) -> bool:
+        """Whether another resource of this program took the object over (a rename or a move): then
+        ``delete()`` leaves it in place, and says so."""
+        key = self.object_key(props)
+        other = holders.other_holder(key, props.get("holder"), self.kind, id_) if key is not None else None
+        if other:
+            pulumi.log.info(f"{self.label(props)}: kept, now held by {other.rsplit('::', 1)[-1]} of this stack "
+                            f"(renamed or moved)")
+        return other is not None
 
     def configure(self, req: ConfigureRequest) -> None:
         self._api_key = setting(req.config, "apiKey")
@@ -74,14 +102,24 @@ class BaseProvider(ResourceProvider):
         return other_claims(domain, props.get("owner") or "", props.get("nameservers") or ())
 
     def changed_fields(self, olds: dict, news: dict) -> list[str]:
-        return [k for k in self.fields if olds.get(k) != news.get(k)]
+        return [k for k in self.fields if olds.get(k) != news.get(k)
+                and not (k in self.added_later and olds.get(k) is None)]
 
-    def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
+    def diff(self, id_: str, olds: dict, news: dict) -> DiffResult:
         changed = self.changed_fields(olds, news)
         replaces = [k for k in changed if k in self.replace_on]
         for key in replaces:
             pulumi.log.warn(f"{self.label(news)}: {key} {self.replace_on[key]}")
+        if replaces:
+            holders.replacing(self.kind, id_)
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
+
+
+def held_props(resource_class: type, name: str, inputs, opts: Optional[pulumi.ResourceOptions]) -> dict:
+    """The properties to register ``inputs`` (an :class:`~.inputs.Inputs`) with, naming their holder: the
+    URN the resource of ``resource_class`` named ``name`` gets with ``opts``."""
+    inputs.holder = holders.holder_of(resource_class, name, opts)
+    return inputs.props()
 
 
 def failures(problems: Iterable[Problem]) -> list[CheckFailure]:

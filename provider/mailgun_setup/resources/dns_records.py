@@ -24,8 +24,8 @@ from ..dns.names import in_zone, zone_id_backend
 from ..dns.backend import DNS_BACKENDS, DnsBackend, backends_with_credentials, open_backend
 from ..dns.types import Zone
 from ..errors import DnsError, MailgunSetupError, ZoneNotFoundError
-from ..ownership import claim_name
-from .common import BaseProvider, known
+from ..ownership import claim_name, parse_claim
+from .common import BaseProvider, held_props, known
 from .inputs import Inputs
 
 
@@ -97,8 +97,12 @@ class DomainRecordsProvider(BaseProvider):
             raise DnsError(f"{lookup_name} is a {by_id} zone id, but no {by_id} credentials were found")
         raise DnsError("; ".join(errors) or "no Route 53 or Cloudflare credentials found")
 
+    def object_key(self, props: dict) -> tuple:
+        return ("records", props["domain"])
+
     def check(self, olds: dict, news: dict) -> CheckResult:
         news = dict(news)
+        self.declare(news)
         problems = []
         mode, domain = news.get("dns"), news.get("domain")
         if known(mode) and mode not in (*DNS_BACKENDS, "auto"):
@@ -137,11 +141,25 @@ class DomainRecordsProvider(BaseProvider):
         return Zone(props["zone_id"], props["zone_name"], tuple(props.get("nameservers") or ()))
 
     def create(self, props: dict) -> CreateResult:
-        wanted = _wanted(props)
-        already = publish.publish(self.backend(props["provider"]), self._zone_of(props), wanted)
+        wanted, backend, zone = _wanted(props), self.backend(props["provider"]), self._zone_of(props)
+        mine = self._own_claims(backend, zone, props)
+        # Our stack's claim already published: another resource of this stack (renamed or moved, or a
+        # run interrupted before it saved its state) wrote these records. Its claim values are replaced
+        # by ours, and our values found in the zone are ours, not somebody else's to keep on destroy.
+        stale = {(claim_name(props["domain"]), "TXT"): [c for c in mine if c != props.get("claim")]} if mine else {}
+        already = publish.publish(backend, zone, wanted, old=stale)
         _report_foreign_dmarc(wanted, already)
+        if mine:
+            already = {key: [v for v in values if v not in wanted.get(key, ())] for key, values in already.items()}
         keep = self._before_us(props, already)
         return CreateResult(f"{props['zone_id']}/{props['domain']}", {**props, "keep": _keys(keep)})
+
+    @staticmethod
+    def _own_claims(backend: DnsBackend, zone: Zone, props: dict) -> list[str]:
+        """The claim values of this stack (any resource of it) at the subdomain's claim name."""
+        found = backend.read(zone, claim_name(props["domain"]), "TXT")
+        return [v for v in (found.values if found else ())
+                if (claim := parse_claim(v)) is not None and claim.owner == props.get("owner")]
 
     def _before_us(self, props: dict, found: dict) -> dict:
         """The values ``found`` in the zone that stay on destroy: there before us, unless another
@@ -167,7 +185,9 @@ class DomainRecordsProvider(BaseProvider):
         keep.update(self._before_us(news, {k: v for k, v in found.items() if k not in old}))
         return UpdateResult({**news, "keep": _keys(keep)})
 
-    def delete(self, _id: str, props: dict) -> None:
+    def delete(self, id_: str, props: dict) -> None:
+        if self.held_elsewhere(id_, props):
+            return
         others = self.other_stacks(props["domain"], props)
         wanted = _wanted(props)
         if others:
@@ -201,4 +221,4 @@ class DomainRecords(Resource, module="dns", name="DomainRecords"):
 
     def __init__(self, resource_name: str, inputs: DomainRecordsInputs,
                  opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(DomainRecordsProvider(), resource_name, inputs.props(), opts)
+        super().__init__(DomainRecordsProvider(), resource_name, held_props(DomainRecords, resource_name, inputs, opts), opts)

@@ -20,7 +20,7 @@ from ..mailgun import domains
 from ..mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
                              REGIONS, RETENTION_DAYS, SMTP_HOSTS)
 from ..rules import Problem
-from .common import BaseProvider, failures, known
+from .common import BaseProvider, held_props, failures, known
 from .inputs import Inputs
 
 REGION_REASON = "cannot be changed; a new subdomain is created (deleted in the old region, then created in the new one)"
@@ -72,8 +72,12 @@ class DomainProvider(BaseProvider):
         "dkim_selector": "cannot be changed in place; the domain is re-created with a new DKIM key",
     }
 
+    def object_key(self, props: dict) -> tuple:
+        return ("domain", props["name"], props["region"])
+
     def check(self, olds: dict, news: dict) -> CheckResult:
         news = DomainInputs.completed(news)
+        self.declare(news)
         found = problems(news)
         if not olds and not found and known(news.get("name")) and known(news.get("region")):
             found += self.api_key_problems(news)
@@ -130,8 +134,21 @@ class DomainProvider(BaseProvider):
         name = props["name"]
         client = self.mailgun(props["region"])
         body = self.existing(props)
-        adopted = body is not None
-        body = domains.adopt(client, props, body) if adopted else domains.create(client, props)
+        if body is None:
+            try:
+                body = domains.create(client, props)
+            except MailgunApiError as exc:
+                # Another stack of the account created it since we looked (UAT and Prod started by one
+                # merge): take it over exactly as if it had been there before.
+                if exc.status != 400 or (body := self.existing(props)) is None:
+                    raise
+                pulumi.log.info(f"{name}: created by another stack a moment ago; taken over")
+            else:
+                return self._created(props, body, adopted=False)
+        return self._created(props, domains.adopt(client, props, body), adopted=True)
+
+    def _created(self, props: dict, body: dict, adopted: bool) -> CreateResult:
+        name = props["name"]
         for note in domains.notes(props, body, adopted):
             pulumi.log.warn(note)
         return CreateResult(name, self.outputs(props, body, adopted))
@@ -156,11 +173,25 @@ class DomainProvider(BaseProvider):
         return UpdateResult(self.outputs(news, body, bool(olds.get("adopted"))))
 
     def delete(self, id_: str, props: dict) -> None:
+        if self.held_elsewhere(id_, props):
+            return
         others = self.other_stacks(id_, props)
         if others:
             pulumi.log.info(f"{id_}: kept in Mailgun, still used by {', '.join(c.owner for c in others)}")
             return
         self.mailgun(props["region"]).delete_domain(id_, progress=pulumi.log.info)
+
+
+IDENTITY_FIELDS = tuple(DomainProvider.replace_on)
+
+
+def identity(inputs: DomainInputs) -> pulumi.Output[str]:
+    """What names one Mailgun domain for the objects that live in it (SMTP logins, webhooks, tracking,
+    domain keys): the inputs whose change replaces the domain. Those objects carry it as their
+    ``domain_identity`` input, so a replacement of the domain replaces them in the same ``up``, and
+    preview shows it on their lines. Known at preview whenever those inputs are."""
+    return pulumi.Output.all(*[getattr(inputs, f) for f in IDENTITY_FIELDS]).apply(
+        lambda values: "/".join(str(v) for v in values))
 
 
 class Domain(Resource, module="mailgun", name="Domain"):
@@ -177,5 +208,5 @@ class Domain(Resource, module="mailgun", name="Domain"):
     effective_retention_days: pulumi.Output[Optional[int]]
 
     def __init__(self, resource_name: str, inputs: DomainInputs, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(DomainProvider(), resource_name, inputs.props(), opts)
+        super().__init__(DomainProvider(), resource_name, held_props(Domain, resource_name, inputs, opts), opts)
 

@@ -13,6 +13,8 @@ from typing import Any, ClassVar, Mapping
 @dataclasses.dataclass
 class Inputs:
     OUTPUTS: ClassVar[tuple[str, ...]] = ()
+    # The URN of the resource that declares these inputs (see mailgun_setup.holders); set on registration.
+    holder: Any = dataclasses.field(default=None, kw_only=True)
 
     def props(self) -> dict[str, Any]:
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}

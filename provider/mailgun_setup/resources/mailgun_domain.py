@@ -31,7 +31,7 @@ from ..rules import Problem
 from ..verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
 from .common import CONFIG_NAMESPACE
 from .dns_records import DomainRecords, DomainRecordsInputs
-from .domain import Domain, DomainInputs
+from .domain import Domain, DomainInputs, identity
 from .record import Record, RecordInputs
 from .tracking import Tracking, TrackingInputs
 from .verification import Verification, VerificationInputs
@@ -161,10 +161,13 @@ class MailgunDomain(pulumi.ComponentResource):
         self.route_recipients: list[str] = []
         child = pulumi.ResourceOptions(parent=self)
 
-        self.domain = Domain(resource_name, DomainInputs(
+        domain_inputs = DomainInputs(
             name=self.name, region=region, dkim_key_length=dkim_key_length, dkim_selector=self.dkim_selector,
             retention_days=retention_days, tracking=tracking, receiving=receiving, owner=self.owner,
-            automatic_sender_security=automatic_sender_security), opts=child)
+            automatic_sender_security=automatic_sender_security)
+        self.domain = Domain(resource_name, domain_inputs, opts=child)
+        # Carried by everything that lives inside the Mailgun domain: replaced with it.
+        self.identity = identity(domain_inputs)
         self.sender_records, self.receiver_records = self.domain.sender_records, self.domain.receiver_records
         self.adopted = self.domain.adopted
         self.smtp_host = self.region.apply(lambda r: SMTP_HOSTS[r])
@@ -172,7 +175,7 @@ class MailgunDomain(pulumi.ComponentResource):
         self.tracking_domain = pulumi.Output.from_input(None)
         if tracking:
             self.tracking_resource = Tracking(f"{resource_name} tracking", TrackingInputs(
-                domain=self.name, region=region, owner=self.owner), opts=pulumi.ResourceOptions(
+                domain=self.name, region=region, owner=self.owner, domain_identity=self.identity), opts=pulumi.ResourceOptions(
                     parent=self, depends_on=[self.domain]))
             self.tracking_domain = self.tracking_resource.defensive_domain
         # The program runs to its end before any apply callback: by then every sender and route

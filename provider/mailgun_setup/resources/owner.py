@@ -23,12 +23,13 @@ class DomainRef:
     name: pulumi.Input[str]
     region: pulumi.Input[str]
     parent: Optional[pulumi.Resource]
+    identity: Optional[pulumi.Input[str]] = None  # the MailgunDomain's identity: replaced with it
 
 
 def domain_ref(domain: Any, region: Optional[pulumi.Input[str]], where: str, required: bool = True) -> Optional[DomainRef]:
     from .mailgun_domain import MailgunDomain
     if isinstance(domain, MailgunDomain):
-        return DomainRef(domain.domain.name, domain.region, domain)
+        return DomainRef(domain.domain.name, domain.region, domain, domain.identity)
     if domain is None and not required:
         return None
     if isinstance(domain, pulumi.Output):

@@ -8,7 +8,9 @@ waiting) until a ``pulumi up`` finds the receiver records Verified.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 import pulumi
@@ -21,13 +23,14 @@ from ..mailgun.facts import MAX_DESCRIPTION, PRIORITY_RANGE, match_recipient, re
 from ..ownership import claimed_route
 from ..rules import Problem
 from ..verify import service
-from .common import BaseProvider, failures, known, may_resume, stack_of
+from .common import BaseProvider, failures, held_props, known, may_resume, stack_of
 from .inputs import Inputs
 
 if TYPE_CHECKING:
     from .sender import SenderIdentity
 
 _ROUTES = ListCache()
+TWIN_SETTLE_SECONDS = 1.0
 
 
 @dataclass
@@ -41,6 +44,7 @@ class RouteInputs(Inputs):
     receiver_status: pulumi.Input[Optional[str]] = None
     mode: str = "automatic"
     owner: str = ""
+    shared: pulumi.Input[Optional[bool]] = None  # the domain was adopted: another stack may be creating too
     OUTPUTS = ("route_id", "expression", "waiting")
 
 
@@ -50,6 +54,14 @@ def _remember(region: str, route: Optional[dict]) -> None:
         _ROUTES.forget((region,))
     else:
         _ROUTES.record((region,), lambda routes: [r for r in routes if r["id"] != route["id"]] + [route])
+
+
+def _created(route: dict) -> float:
+    """When Mailgun created ``route`` (RFC 2822), as a number; 0 when it does not say."""
+    try:
+        return parsedate_to_datetime(route.get("created_at") or "").timestamp()
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _actions_of(route: dict) -> list[str]:
@@ -83,9 +95,15 @@ class ReceiverRouteProvider(BaseProvider):
     def label(self, props: dict) -> str:
         return f"route for {props.get('recipient')}"
 
+    def object_key(self, props: dict) -> tuple:
+        return ("route", props["region"], match_recipient(props["recipient"]), tuple(props["actions"]))
+
     def check(self, _olds: dict, news: dict) -> CheckResult:
         news = RouteInputs.completed(news)
-        return CheckResult(news, failures(problems(news)))
+        found = problems(news)
+        if not found:
+            self.declare(news)
+        return CheckResult(news, failures(found))
 
     def diff(self, id_: str, olds: dict, news: dict) -> DiffResult:
         result = super().diff(id_, olds, news)
@@ -120,8 +138,35 @@ class ReceiverRouteProvider(BaseProvider):
         else:
             route = client.create_route(int(props["priority"]), props["description"], expression,
                                         list(props["actions"]))
+            if props.get("shared"):
+                route = self._yield_to_twin(client, props["region"], route)
         _remember(props["region"], route)
         return self._outputs(props, route)
+
+    @staticmethod
+    def _yield_to_twin(client, region: str, route: dict) -> dict:
+        """Two stacks sharing a subdomain that both found no such route a moment ago (UAT and Prod started
+        by one merge) have both created one. The stack that adopted the domain (it lost the race for the
+        domain, or found it there) yields: after a short pause, so the other's route is visible, it takes
+        the oldest identical route over and removes its own, as if that route had been there before. The
+        stack that created the domain never yields, so one route is left, held by both. Should the route
+        yielded to be gone by then (two adopting stacks yielding to each other), ours is made again."""
+        time.sleep(TWIN_SETTLE_SECONDS)
+        _ROUTES.forget((region,))
+        twins = [r for r in _ROUTES.get((region,), client.list_routes) if r["id"] != route["id"]
+                 and r["expression"] == route["expression"] and _actions_of(r) == _actions_of(route)]
+        if not twins:
+            return route
+        first = min(twins, key=lambda r: (_created(r), r["id"]))
+        client.delete_route(route["id"])
+        _ROUTES.forget((region,))
+        kept = client.get_route(first["id"])
+        if kept is None:
+            return client.create_route(int(route.get("priority", 0)), route.get("description", ""),
+                                       route["expression"], _actions_of(route))
+        pulumi.log.info(f"route for {recipient_of(route['expression'])}: another stack created the same route at "
+                        f"the same moment; that route is taken over and ours removed")
+        return kept
 
     def create(self, props: dict) -> CreateResult:
         made = self._make(props)
@@ -155,7 +200,7 @@ class ReceiverRouteProvider(BaseProvider):
         return UpdateResult(self._outputs(news, route))
 
     def delete(self, id_: str, props: dict) -> None:
-        if props.get("waiting"):
+        if props.get("waiting") or self.held_elsewhere(id_, props):
             return
         if claimed_route(self.other_stacks(props["domain"], props), props["recipient"]):
             pulumi.log.info(f"route for {props['recipient']}: kept, still declared by another stack")
@@ -205,8 +250,8 @@ class ReceiverRoute(Resource, module="mailgun", name="ReceiverRoute"):
         except UsageError as exc:
             raise UsageError([p.under(where) for p in exc.problems]) from None
         opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=domain, depends_on=[sender]), opts)
-        super().__init__(ReceiverRouteProvider(), resource_name, RouteInputs(
+        super().__init__(ReceiverRouteProvider(), resource_name, held_props(ReceiverRoute, resource_name, RouteInputs(
             domain=domain.name, region=domain.region, recipient=sender.address, actions=actions,
             description=description, priority=priority, receiver_status=domain.receiver_status,
-            mode=domain.record_mode, owner=domain.owner).props(), opts)
+            mode=domain.record_mode, owner=domain.owner, shared=domain.adopted), opts), opts)
         self.sender = sender

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import pulumi
-from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, UpdateResult
 
 from ..errors import MailgunApiError
 from ..mailgun.facts import REGIONS, TRACKING_PREFIX
 from ..mailgun.tracking import get_tracking, set_tracking
-from .common import BaseProvider
+from .common import BaseProvider, held_props
 from .inputs import Inputs
 
 
@@ -30,6 +30,7 @@ class TrackingInputs(Inputs):
     web_prefix: str = TRACKING_PREFIX
     owner: str = ""
     nameservers: pulumi.Input[list] = field(default_factory=list)
+    domain_identity: pulumi.Input[Optional[str]] = None
     OUTPUTS = ("defensive_domain", "open", "click")
 
 
@@ -39,13 +40,22 @@ def defensive_name(props: dict) -> str:
 
 class TrackingProvider(BaseProvider):
     kind = "tracking"
-    fields = ("domain", "region", "web_prefix")
+    fields = ("domain", "region", "web_prefix", "domain_identity")
     replace_on = {"domain": "changed: tracking moves to the new domain",
+                  "domain_identity": "the Mailgun domain is replaced, and its tracking settings go with it: "
+                                     "turned on again on the new domain",
                   "region": "changed: the defensive domain is registered again in the new region",
                   "web_prefix": "changed: a new tracking host is registered"}
 
     def label(self, props: dict) -> str:
         return f"tracking of {props.get('domain')}"
+
+    def object_key(self, props: dict) -> tuple:
+        return ("tracking", props["domain"], props["region"])
+
+    def check(self, _olds: dict, news: dict) -> CheckResult:
+        self.declare(news)
+        return CheckResult(news, [])
 
     def _defensive_region(self, name: str, region: str) -> Optional[str]:
         """The region where ``name`` is a domain of this account, or None."""
@@ -83,7 +93,9 @@ class TrackingProvider(BaseProvider):
             return ReadResult(None, {})
         return ReadResult(id_, {**props, **table, "defensive_domain": defensive_name(props)})
 
-    def delete(self, _id: str, props: dict) -> None:
+    def delete(self, id_: str, props: dict) -> None:
+        if self.held_elsewhere(id_, props):
+            return
         others = self.other_stacks(props["domain"], props)
         if others:
             pulumi.log.info(f"{props['domain']}: tracking kept, still used by {', '.join(c.owner for c in others)}")
@@ -98,4 +110,4 @@ class Tracking(Resource, module="mailgun", name="Tracking"):
     defensive_domain: pulumi.Output[str]
 
     def __init__(self, resource_name: str, inputs: TrackingInputs, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(TrackingProvider(), resource_name, inputs.props(), opts)
+        super().__init__(TrackingProvider(), resource_name, held_props(Tracking, resource_name, inputs, opts), opts)

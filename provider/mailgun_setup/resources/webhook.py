@@ -22,7 +22,7 @@ from ..mailgun.facts import REGIONS
 from ..rules import Problem
 from ..errors import ConfigError, MailgunApiError
 from ..mailgun import webhooks as api
-from .common import BaseProvider, failures, known
+from .common import BaseProvider, failures, held_props, known
 from .inputs import Inputs
 from .owner import domain_ref, plain, plain_problems, with_parent
 
@@ -64,18 +64,24 @@ def _problems(props: dict) -> list[Problem]:
 
 class WebhookProvider(BaseProvider):
     kind = "webhook"
-    fields = ("domain", "region", "kind", "urls")
-    replace_on = {"domain": "changed: the webhook is created on the new domain and removed from the old one",
+    fields = ("domain", "region", "kind", "urls", "domain_identity")
+    replace_on = {"domain_identity": "the Mailgun domain is replaced, and its webhooks go with it: created again "
+                                     "on the new domain",
+                  "domain": "changed: the webhook is created on the new domain and removed from the old one",
                   "region": "changed: webhooks are region-bound; it is created in the new region",
                   "kind": "changed: a webhook of the new kind is created and the old one removed"}
 
     def label(self, props: dict) -> str:
         return f"webhook {props.get('kind')} of {props.get('domain')}"
 
+    def object_key(self, props: dict) -> tuple:
+        return ("webhook", props["region"], props["domain"], props["kind"])
+
     def check(self, _olds: dict, news: dict) -> CheckResult:
         news = {"region": "us", **{k: v for k, v in news.items() if v is not None}}
         if isinstance(news.get("urls"), tuple):
             news["urls"] = list(news["urls"])
+        self.declare(news)
         return CheckResult(news, failures(_problems(news)))
 
     def changed_fields(self, olds: dict, news: dict) -> list[str]:
@@ -89,8 +95,13 @@ class WebhookProvider(BaseProvider):
         client = self.mailgun(props["region"])
         existing = api.get_webhook(client, domain, kind)
         if existing is None:
-            urls = api.create_webhook(client, domain, kind, urls)
-        elif sorted(existing) != sorted(urls):
+            try:
+                return CreateResult(f"{domain}/{kind}", {**props, "urls": api.create_webhook(client, domain, kind,
+                                                                                            urls)})
+            except MailgunApiError as exc:  # another stack created it since we looked: judged as if it had been there
+                if exc.status != 400 or (existing := api.get_webhook(client, domain, kind)) is None:
+                    raise
+        if sorted(existing) != sorted(urls):
             raise ConfigError(f"kind: {domain} already has a {kind} webhook with {len(existing)} other URL(s), "
                               f"not made by this stack; remove it in Mailgun, or `pulumi import` it "
                               f"(id {domain}/{kind}) to manage it here")
@@ -117,7 +128,9 @@ class WebhookProvider(BaseProvider):
             urls = api.create_webhook(client, news["domain"], news["kind"], list(news["urls"]))
         return UpdateResult({**news, "urls": urls})
 
-    def delete(self, _id: str, props: dict) -> None:
+    def delete(self, id_: str, props: dict) -> None:
+        if self.held_elsewhere(id_, props):
+            return
         api.delete_webhook(self.mailgun(props["region"]), props["domain"], props["kind"])
 
 
@@ -127,6 +140,7 @@ class WebhookInputs(Inputs):
     region: pulumi.Input[str]
     kind: pulumi.Input[str]
     urls: pulumi.Input[list]
+    domain_identity: pulumi.Input[Optional[str]] = None
 
 
 class Webhook(Resource, module="mailgun", name="Webhook"):
@@ -149,6 +163,6 @@ class Webhook(Resource, module="mailgun", name="Webhook"):
         ref = domain_ref(domain, region, where)
         plain_problems(_problems(plain({"domain": UNKNOWN, "region": ref.region, "kind": kind, "urls": urls})),
                        where)
-        super().__init__(WebhookProvider(), resource_name,
-                         WebhookInputs(domain=ref.name, region=ref.region, kind=kind, urls=urls).props(),
-                         with_parent(ref, opts))
+        opts = with_parent(ref, opts)
+        super().__init__(WebhookProvider(), resource_name, held_props(Webhook, resource_name, WebhookInputs(
+            domain=ref.name, region=ref.region, kind=kind, urls=urls, domain_identity=ref.identity), opts), opts)
