@@ -40,6 +40,11 @@ class Ledger:
         self.save()
         return bool(ok)
 
+    def expect(self, point: str, cases: list[str]) -> None:
+        """Declare, before running any, the cases of ``point`` this test will record."""
+        self.expected = {**getattr(self, "expected", {}), point: list(cases)}
+        self.save()
+
     def failed(self, point: str) -> list[str]:
         """The cases of ``point`` recorded by the current test that did not hold."""
         return [f"{e.case}: {e.detail}" for e in self.entries if e.point == point and e.test == self.test
@@ -47,7 +52,8 @@ class Ledger:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        body = {"started": self.started, "finished": time.time(), "entries": [asdict(e) for e in self.entries]}
+        body = {"started": self.started, "finished": time.time(), "entries": [asdict(e) for e in self.entries],
+                "expected": getattr(self, "expected", {})}
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(body, indent=1))
         tmp.replace(self.path)

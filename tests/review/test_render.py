@@ -134,3 +134,40 @@ def test_cli_fail_on_danger_and_bad_input():
     bad = _cli("--from-json", "-", stdin="Previewing update (dev):")
     assert bad.returncode == 2 and "stdin is not `pulumi preview --json` output" in bad.stderr
     assert _cli().returncode == 2
+
+
+def test_a_domain_replacement_lists_every_login_webhook_and_setting_that_goes_with_it():
+    old = {"name": "mail.company.com", "region": "us", "dkim_key_length": 1024}
+    sender = {"domain": "mail.company.com", "region": "us", "username": "support@mail.company.com",
+              "password": None, "domain_identity": "mail.company.com/us"}
+    hook = {"domain": "mail.company.com", "region": "us", "kind": "permanent_fail", "urls": ["https://h/f"],
+            "domain_identity": "mail.company.com/us"}
+    moved = lambda inputs: {**inputs, "region": "eu", "domain_identity": "mail.company.com/eu"}  # noqa: E731
+    text = comment(verified(),
+                   step("replace", "mailgun:Domain", "mail.company.com", old, {**old, "region": "eu"},
+                        replaceReasons=["region"]),
+                   step("replace", "mailgun:SenderIdentity", "support", sender, moved(sender),
+                        replaceReasons=["region", "domain_identity"]),
+                   step("replace", "mailgun:Webhook", "failures", hook, moved(hook),
+                        replaceReasons=["region", "domain_identity"]),
+                   step("replace", "mailgun:Tracking", "mail tracking", {"domain": "mail.company.com", "region": "us"},
+                        {"domain": "mail.company.com", "region": "eu"}, replaceReasons=["domain_identity"]))
+    dangers = text[text.index("### ⚠️ Dangerous changes"):text.index("### Stack")]
+    assert ("SMTP login support@mail.company.com: deleted with the domain and created again on the new one; its "
+            "password changes (Mailgun generates a new one)") in dangers
+    assert "webhook permanent_fail: deleted with the domain and registered again on the new one" in dangers
+    assert "tracking settings: turned off with the domain and on again on the new one" in dangers
+
+
+def test_a_rename_is_shown_as_a_takeover_not_as_a_deletion():
+    inputs = {"domain": "mail.company.com", "region": "us", "username": "support@mail.company.com"}
+    domain = {"name": "mail.company.com", "region": "us", "dkim_key_length": 1024}
+    text = comment(verified(),
+                   step("delete", "mailgun:SenderIdentity", "support", inputs, None),
+                   step("create", "mailgun:SenderIdentity", "support2", None, inputs),
+                   step("delete", "mailgun:Domain", "mail", domain, None),
+                   step("create", "mailgun:Domain", "mail2", None, domain))
+    assert "Dangerous" not in text and "| delete |" not in text
+    assert "| takeover | sender `support2` | renamed or moved from `support`: takes the object over" in text
+    assert "| takeover | domain `mail2` | renamed or moved from `mail`" in text
+    assert "2 renamed or moved (taken over, nothing deleted)" in text.splitlines()[0]

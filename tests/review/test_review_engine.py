@@ -95,12 +95,14 @@ def test_review_comments_for_each_kind_of_change(tmp_path, sandbox_env, unique):
 
     _set(project, _config(d, dkimKeyLength=2048))
     replace = _comment(project)
-    assert replace == f"""**mailgun-setup preview** (stack `dev`): ⚠️ **2 dangerous changes**; 7 to update, 1 to replace.
+    assert replace == f"""**mailgun-setup preview** (stack `dev`): ⚠️ **4 dangerous changes**; 7 to update, 3 to replace.
 
 ### ⚠️ Dangerous changes
 
 - **dev / {d}**: domain {d}: replaces the Verified domain (dkim_key_length changed): it is deleted and created again, so mail from it stops until the new records are published and verified.
 - **dev / {d}**: domain {d}: DKIM change (dkim_key_length 1024 → 2048): a new key, so mail fails DKIM until the new TXT record is published and verified.
+- **dev / {d}**: sender hr@{d}: goes with the replaced domain: SMTP login hr@{d}: deleted with the domain and created again on the new one; its password changes (Mailgun generates a new one).
+- **dev / {d}**: sender support@{d}: goes with the replaced domain: SMTP login support@{d}: deleted with the domain and created again on the new one.
 
 ### Stack `dev`
 
@@ -109,6 +111,8 @@ def test_review_comments_for_each_kind_of_change(tmp_path, sandbox_env, unique):
 | Change | Resource | Detail |
 | --- | --- | --- |
 | replace | domain `{d}` | replaced because dkim_key_length changed<br>dkim_key_length: `1024` → `2048` |
+| replace | sender `hr@{d}` | replaced with its Mailgun domain (it lives inside it) |
+| replace | sender `support@{d}` | replaced with its Mailgun domain (it lives inside it) |
 {recomputed}
 {MARKER}"""
     # The command line runs the same preview itself, and --fail-on-danger turns the dangers into exit 1.

@@ -11,15 +11,22 @@ from typing import Any, Optional
 from .secrets import Secret, is_hidden, scrub
 
 KINDS = {"Domain": "domain", "DomainRecords": "DNS batch", "Record": "DNS record", "Verification": "verification",
-         "SenderIdentity": "sender", "ReceiverRoute": "route", "Webhook": "webhook", "ApiKey": "API key"}
+         "SenderIdentity": "sender", "ReceiverRoute": "route", "Webhook": "webhook", "Tracking": "tracking",
+         "ApiKey": "API key"}
 NOT_SHOWN = ("pulumi:pulumi:Stack", "pulumi:providers:", "mailgun-setup:index:MailgunDomain")
 # Inputs that only wire resources together; a reviewer learns nothing from them.
 PLUMBING = {"__provider", "nameservers", "owner", "mode", "zone", "timeout", "requires", "records", "sender_status",
-            "receiver_status", "purpose", "domain", "group"}
+            "receiver_status", "purpose", "domain", "group", "holder", "domain_identity", "shared"}
 OPS = {"create": "create", "update": "update", "replace": "replace", "create-replacement": "replace",
-       "delete": "delete", "delete-replaced": "delete", "same": "same", "import": "import", "read": "read"}
+       "delete": "delete", "delete-replaced": "delete", "same": "same", "import": "import", "read": "read",
+       "takeover": "takeover"}
 KIND_ORDER = {kind: i for i, kind in enumerate(KINDS.values())}
-ORDER = {"delete": 0, "replace": 1, "update": 2, "create": 3, "import": 4, "read": 5, "same": 6}
+ORDER = {"delete": 0, "replace": 1, "update": 2, "takeover": 3, "create": 4, "import": 5, "read": 6, "same": 7}
+# What one resource holds at Mailgun or in DNS, from its inputs: a create and a delete of the same
+# object in one preview are a rename or a move (the new resource takes it over; nothing is deleted).
+OBJECT_KEYS = {"domain": ("name", "region"), "DNS batch": ("domain",), "sender": ("username", "region"),
+               "route": ("recipient", "region", "actions"), "webhook": ("domain", "region", "kind"),
+               "tracking": ("domain", "region")}
 
 
 @dataclass
@@ -34,6 +41,7 @@ class Change:
     old_outputs: dict = field(default_factory=dict)
     replace_reasons: tuple[str, ...] = ()
     diff_reasons: tuple[str, ...] = ()
+    takes_over: str = ""      # a takeover: the resource name (from the URN) it takes the object over from
 
     def fields(self) -> list[tuple[str, Any, Any]]:
         """(field, old, new) for what a reviewer should see; secrets compare as equal, so only a
@@ -109,7 +117,32 @@ def changes_of(preview: dict) -> list[Change]:
             old_outputs=old_state.get("outputs") or {},
             replace_reasons=tuple(step.get("replaceReasons") or step.get("keys") or ()),
             diff_reasons=tuple(step.get("diffReasons") or step.get("diffs") or ())))
+    changes = _takeovers(changes)
     return sorted(changes, key=lambda c: (c.stack, c.domain, ORDER.get(c.op, 9), KIND_ORDER.get(c.kind, 99), c.name))
+
+
+def _object_key(change: Change, inputs: dict) -> Optional[tuple]:
+    fields = OBJECT_KEYS.get(change.kind)
+    if not fields or any(not isinstance(inputs.get(f), (str, list)) for f in fields):
+        return None
+    return (change.stack, change.kind, *(str(inputs[f]).lower() for f in fields))
+
+
+def _takeovers(changes: list[Change]) -> list[Change]:
+    """A create and a delete of one object (a resource renamed or moved in code) become one takeover:
+    the new resource takes the object over, the delete of the old one leaves it in place."""
+    deleted = {}
+    for change in changes:
+        if change.op == "delete" and (key := _object_key(change, change.old)) is not None:
+            deleted[key] = change
+    paired = set()
+    for change in changes:
+        key = _object_key(change, change.new) if change.op == "create" else None
+        if key is not None and key in deleted:
+            old = deleted.pop(key)
+            paired.add(id(old))
+            change.op, change.takes_over, change.old, change.old_outputs = "takeover", old.name, old.old, old.old_outputs
+    return [c for c in changes if id(c) not in paired]
 
 
 def stack_of(preview: dict) -> str:

@@ -68,6 +68,24 @@ def _orphaned_routes(changes: list[Change]) -> list[Danger]:
     return found
 
 
+INSIDE_DOMAIN = {"sender": "SMTP login {name}: deleted with the domain and created again on the new one",
+                 "webhook": "webhook {name}: deleted with the domain and registered again on the new one",
+                 "tracking": "tracking settings: turned off with the domain and on again on the new one",
+                 "API key": "domain key {name}: revoked with the domain; a new key (new secret) is created"}
+
+
+def _goes_with_domain(change: Change) -> list[Danger]:
+    """Everything that lives inside a replaced Mailgun domain is replaced with it: say so, one line each."""
+    if change.op != "replace" or "domain_identity" not in change.replace_reasons:
+        return []
+    inputs = change.new or change.old
+    name = inputs.get("username") or inputs.get("kind") or inputs.get("description") or change.name
+    reason = INSIDE_DOMAIN.get(change.kind, "{name}: replaced with the domain").format(name=name)
+    if change.kind == "sender" and not inputs.get("password"):
+        reason += "; its password changes (Mailgun generates a new one)"
+    return [Danger(change.stack, change.domain, f"{change.kind} {name}", f"goes with the replaced domain: {reason}")]
+
+
 def dangers_of(changes: list[Change]) -> list[Danger]:
     verified = _verified_domains(changes)
     found: list[Danger] = []
@@ -76,4 +94,6 @@ def dangers_of(changes: list[Change]) -> list[Danger]:
             found += _domain_dangers(change, (change.stack, change.domain) in verified)
         elif change.kind == "DNS record" and change.op == "delete":
             found.append(_record_danger(change))
+        else:
+            found += _goes_with_domain(change)
     return found + _orphaned_routes(changes)

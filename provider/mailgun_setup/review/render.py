@@ -17,7 +17,7 @@ from .secrets import Secret, Unknown
 GITHUB_LIMIT = 65536
 MARKER = "<!-- mailgun-setup review -->"
 VERBS = [("create", "to create"), ("update", "to update"), ("replace", "to replace"), ("delete", "to delete"),
-         ("import", "to import")]
+         ("takeover", "renamed or moved (taken over, nothing deleted)"), ("import", "to import")]
 
 
 def _value(value: Any, width: Optional[int]) -> str:
@@ -42,8 +42,13 @@ def _detail(change: Change, width: Optional[int]) -> str:
     else:
         parts = [f"{k}: changed (secret, not shown)" if isinstance(o, Secret) and isinstance(n, Secret)
                  else f"{k}: {_value(o, width)} → {_value(n, width)}" for k, o, n in rows]
-    if change.replace_reasons:
-        parts.insert(0, f"replaced because {', '.join(change.replace_reasons)} changed")
+    reasons = [r for r in change.replace_reasons if r != "domain_identity"]
+    if reasons:
+        parts.insert(0, f"replaced because {', '.join(reasons)} changed")
+    if "domain_identity" in change.replace_reasons:
+        parts.insert(0, "replaced with its Mailgun domain (it lives inside it)")
+    if change.takes_over:
+        parts.insert(0, f"renamed or moved from `{change.takes_over}`: takes the object over, nothing is deleted")
     return "<br>".join(parts) or "re-evaluated on apply (inputs known after apply)"
 
 
