@@ -55,6 +55,17 @@ def _move(kind: str, parent: str) -> Callable[[dict], None]:
     return change
 
 
+def _new_subdomain(prefix: str) -> Callable[[dict], None]:
+    """The subdomain itself changed (``mail.<zone>`` → ``<prefix>.<zone>``): its senders follow it."""
+    def change(spec: dict) -> None:
+        old = _domain(spec)["name"]
+        new = f"{prefix}.{old.split('.', 1)[1]}"
+        _domain(spec)["name"] = new
+        for sender in _domain(spec)["senders"]:
+            sender["username"] = sender["username"].replace(f"@{old}", f"@{new}")
+    return change
+
+
 def _remove(kind: str) -> Callable[[dict], None]:
     def change(spec: dict) -> None:
         if kind == "domain":
@@ -97,23 +108,16 @@ CASES: list[tuple[str, Callable[[dict], None]]] = [
     ("ReceiverRoute removed", _remove("routes")),
     ("MailgunDomain.receiving turned off", _set("domain.receiving", False)),
     ("SenderIdentity removed", _remove("senders")),
-    ("MailgunDomain.name changed", _set("domain.name", "post.{zone}")),
+    ("MailgunDomain.name changed", _new_subdomain("post")),
     ("MailgunDomain removed", _remove("domain")),
 ]
 
 
-def _fill(spec: dict, zone: str) -> dict:
-    """Placeholders in changed values: ``{name}`` the subdomain as it is, ``{zone}`` the zone."""
-    domains = spec["domains"]
-    if domains:
-        name = domains[0]["name"]
-        for sender in domains[0]["senders"]:
-            sender["username"] = sender["username"].format(name=name)
-        domains[0]["name"] = domains[0]["name"].format(zone=zone)
-        old = name
-        if domains[0]["name"] != old:  # a new subdomain: its senders follow it
-            for sender in domains[0]["senders"]:
-                sender["username"] = sender["username"].replace(f"@{old}", f"@{domains[0]['name']}")
+def _fill(spec: dict) -> dict:
+    """``{name}`` in a changed username: the subdomain as it is."""
+    for domain in spec["domains"]:
+        for sender in domain["senders"]:
+            sender["username"] = sender["username"].format(name=domain["name"])
     return spec
 
 
@@ -127,7 +131,7 @@ def test_every_change_leaves_state_and_services_in_agreement(tmp_path, sandbox_e
         for name, change in CASES:
             spec = copy.deepcopy(spec)
             change(spec)
-            spec = _fill(spec, project.zone)
+            spec = _fill(spec)
             up = project.apply_unchecked(spec)
             problems = [f"pulumi up failed:\n{up.stdout[-2500:]}\n{up.stderr[-1500:]}"] if up.returncode else \
                 project.problems()

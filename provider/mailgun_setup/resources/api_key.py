@@ -59,8 +59,8 @@ class ApiKeyProvider(BaseProvider):
     kind = "API key"
     fields = ("region", "role", "description", "domain", "expiration", "domain_identity")
     replace_on = {**{field: NEW_KEY for field in fields},
-                  "domain_identity": "the Mailgun domain is replaced, and its domain keys go with it: a new key "
-                                     "(new secret) is created for the new domain"}
+                  "domain_identity": "is replaced with its Mailgun domain (its domain keys are revoked with it): a new key "
+                                     "(new secret) is created"}
 
     def label(self, props: dict) -> str:
         return f"API key {props.get('description') or props.get('role') or ''}".strip()

@@ -39,6 +39,10 @@ def setting(config, key: str) -> Optional[str]:
     return config.get(f"{CONFIG_NAMESPACE}:{key}") or config.get(key)
 
 
+# The input that names the Mailgun domain an object lives in (see resources.domain.identity).
+WITH_THE_DOMAIN = ("domain_identity",)
+
+
 class BaseProvider(ResourceProvider):
     """``fields`` are compared by diff; ``replace_on`` maps a field to the reason preview shows.
 
@@ -53,7 +57,7 @@ class BaseProvider(ResourceProvider):
     fields: tuple[str, ...] = ()
     replace_on: dict[str, str] = {}
     # Fields state written by an earlier release may lack: absent in olds is no change.
-    added_later: tuple[str, ...] = ("domain_identity",)
+    added_later: tuple[str, ...] = WITH_THE_DOMAIN
 
     def object_key(self, props: dict) -> Optional[tuple]:
         """What this resource holds at Mailgun or in DNS, as a key that another resource holding the same
@@ -109,7 +113,7 @@ class BaseProvider(ResourceProvider):
         changed = self.changed_fields(olds, news)
         replaces = [k for k in changed if k in self.replace_on]
         for key in replaces:
-            pulumi.log.warn(f"{self.label(news)}: {key} {self.replace_on[key]}")
+            pulumi.log.warn(f"{self.label(news)}: {'' if key in WITH_THE_DOMAIN else key + ' '}{self.replace_on[key]}")
         if replaces:
             holders.replacing(self.kind, id_)
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)

@@ -68,8 +68,8 @@ class SenderIdentityProvider(BaseProvider):
     fields = ("domain", "region", "username", "password", "domain_identity")
     replace_on = {"domain": "changed: a new login is created", "region": "changed: logins are region-bound",
                   "username": "changed: a new login is created and the old one removed",
-                  "domain_identity": "the Mailgun domain is replaced, and its SMTP logins go with it: the login "
-                                     "is created again on the new domain"}
+                  "domain_identity": "is replaced with its Mailgun domain (a domain's SMTP logins go with it): the login is "
+                                     "created again on the new domain"}
 
     def object_key(self, props: dict) -> tuple:
         return ("login", props["region"], props["domain"], props["username"].lower())

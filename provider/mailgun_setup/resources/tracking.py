@@ -42,8 +42,8 @@ class TrackingProvider(BaseProvider):
     kind = "tracking"
     fields = ("domain", "region", "web_prefix", "domain_identity")
     replace_on = {"domain": "changed: tracking moves to the new domain",
-                  "domain_identity": "the Mailgun domain is replaced, and its tracking settings go with it: "
-                                     "turned on again on the new domain",
+                  "domain_identity": "is replaced with its Mailgun domain (tracking settings go with it): turned on "
+                                     "again on the new domain",
                   "region": "changed: the defensive domain is registered again in the new region",
                   "web_prefix": "changed: a new tracking host is registered"}
 

@@ -65,8 +65,8 @@ def _problems(props: dict) -> list[Problem]:
 class WebhookProvider(BaseProvider):
     kind = "webhook"
     fields = ("domain", "region", "kind", "urls", "domain_identity")
-    replace_on = {"domain_identity": "the Mailgun domain is replaced, and its webhooks go with it: created again "
-                                     "on the new domain",
+    replace_on = {"domain_identity": "is replaced with its Mailgun domain (a domain's webhooks go with it): registered "
+                                     "again on the new domain",
                   "domain": "changed: the webhook is created on the new domain and removed from the old one",
                   "region": "changed: webhooks are region-bound; it is created in the new region",
                   "kind": "changed: a webhook of the new kind is created and the old one removed"}
