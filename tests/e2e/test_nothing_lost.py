@@ -6,6 +6,7 @@ refreshed preview with nothing to do. Two stacks sharing a new subdomain deploy 
 and both end up holding it.
 """
 import concurrent.futures
+import json
 
 import pytest
 
@@ -98,3 +99,24 @@ def test_two_stacks_sharing_a_new_subdomain_deploy_at_once(tmp_path, sandbox_env
     assert mailgun("us").get_domain(name) is not None and logins(name)  # prod still holds it
     prod.destroy()
     assert mailgun("us").get_domain(name) is None
+
+
+def test_a_rename_interrupted_before_the_old_resource_is_deleted_converges(project, sandbox):
+    """The up that creates the renamed sender fails before the engine deletes the old one (a route update
+    after it meets a lasting Mailgun fault): the next up deletes the old resource and keeps the login."""
+    spec = base_spec(project.zone)
+    name = spec["domains"][0]["name"]
+    spec["domains"][0]["senders"][0]["resource"] = "support2"
+    spec["domains"][0]["routes"][0]["sender"] = "support2"
+    spec["domains"][0]["routes"][0]["description"] = "helpdesk, after the rename"
+    sandbox.control("mailgun-us").add_fault(path=r"^/v3/routes/", method="PUT", status=503, count=None)
+    try:
+        failed = project.apply_unchecked(spec)
+    finally:
+        sandbox.control("mailgun-us").clear_faults()
+    assert failed.returncode != 0
+    urns = [r["urn"] for r in json.loads(project.pulumi("stack", "export").stdout)["deployment"]["resources"]]
+    assert any(u.endswith("::support") for u in urns) and any(u.endswith("::support2") for u in urns)
+    project.apply(spec)
+    assert logins(name) == {f"support@{name}", f"hr@{name}"}
+    assert project.problems() == []
