@@ -30,17 +30,34 @@ def logins(domain: str) -> set[str]:
     return {c["login"] for c in mailgun("us").list_credentials(domain)}
 
 
-def test_a_dkim_change_keeps_logins_webhooks_and_tracking(project):
+def test_a_dkim_change_is_a_rotation_in_place_that_keeps_everything(project, sandbox):
+    """1024 → 2048 bits (with the new selector the rotation needs): the same Mailgun domain, logins, route
+    and webhook; the new key signs, the old key and its record are gone; never two keys active at once."""
     spec = base_spec(project.zone)
     name = spec["domains"][0]["name"]
     before = project.outputs()
+    domain_id = mailgun("us").get_domain(name)["domain"]["id"]
+    route_ids = {r["id"] for r in mailgun("us").list_routes() if f"@{name}" in r["expression"]}
     spec["domains"][0]["dkim_key_length"] = 2048
+    project.write(spec)
+    refused = project.pulumi("preview", check=False)
+    assert refused.returncode != 0 and "needs a new selector" in refused.stdout and "e.g. mg2048" in refused.stdout
+    spec["domains"][0]["dkim_selector"] = "mg2048"
+    preview = project.preview(spec)
+    assert "DKIM key rotation mg (1024) → mg2048 (2048): in place" in preview.stdout + preview.stderr
+    assert f"TXT mg2048._domainkey.{name}" in preview.stdout and "replace" not in preview.stdout
     project.apply(spec)
+    body = mailgun("us").get_domain(name)
+    assert body["domain"]["id"] == domain_id and body["domain"]["dkim_key_size"] == 2048
+    assert {r["id"] for r in mailgun("us").list_routes() if f"@{name}" in r["expression"]} == route_ids
     assert logins(name) == {f"support@{name}", f"hr@{name}"}
-    assert mailgun("us").get_domain(f"email.{name}") is not None
+    assert project.outputs()[f"password support@{name}"] == before[f"password support@{name}"]
+    assert served(f"mg._domainkey.{name}", "TXT") == () and served(f"mg2048._domainkey.{name}", "TXT")
+    keys = mailgun("us").request("GET", f"/v4/domains/{name}/keys")["items"]
+    assert [(k["selector"], k["dns_record"]["is_active"]) for k in keys] == [("mg2048", True)]
+    from mailgun_setup.sandbox.mailgun.domain_keys import key_store
+    assert key_store(sandbox.mailgun).most_active[name] == 1
     assert project.problems() == []
-    after = project.outputs()
-    assert after[f"password hr@{name}"] == before[f"password hr@{name}"]  # declared: kept
 
 
 def test_a_sender_renamed_in_code_keeps_its_login(project):

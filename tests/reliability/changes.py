@@ -88,6 +88,7 @@ class ChangesProject:
         noop = self.pulumi("preview", "--refresh", "--expect-no-changes", check=False)
         if noop.returncode != 0:
             found.append("preview --refresh --expect-no-changes found changes:\n" + noop.stdout[-2500:])
+            (self.root / "last-noop.txt").write_text(noop.stdout + noop.stderr)
         return found
 
     def outputs(self) -> dict:

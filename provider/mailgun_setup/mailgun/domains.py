@@ -62,8 +62,9 @@ def create(client: MailgunClient, props: dict) -> dict:
                                     # our selector even with automatic sender security: the key Mailgun
                                     # falls back to when it is turned off keeps the name preview shows
                                     dkim_selector=props["dkim_selector"], web_prefix="email",
-                                    force_dkim_authority=True,
-                                    use_automatic_sender_security=True if automatic else None)
+                                    force_dkim_authority=props.get("force_dkim_authority", True) is not False,
+                                    use_automatic_sender_security=True if automatic else None,
+                                    **settings_form({k: props.get(k) for k in SETTINGS}))
     except MailgunApiError as exc:
         raise _refused(exc, name, props.get("retention_days")) or exc
 
@@ -81,6 +82,20 @@ def adopt(client: MailgunClient, props: dict, body: dict) -> dict:
         return body
     update(client, name, changes, days)
     return client.get_domain(name)
+
+
+SETTINGS = ("spam_action", "wildcard", "web_scheme", "require_tls")
+
+
+def settings_form(values: dict) -> dict:
+    """The declared domain settings (None: left to Mailgun) as Mailgun's form fields."""
+    return {k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in values.items() if v is not None}
+
+
+def set_rotation(client: MailgunClient, name: str, days: Optional[int]) -> None:
+    """Automatic sender security: Mailgun rotates the keys it hosts every ``days`` days (None: no rotation)."""
+    data = {"rotation_enabled": "true", "rotation_interval": f"{int(days)}d"} if days else {"rotation_enabled": "false"}
+    client.request("PUT", f"/v1/dkim_management/domains/{name}/rotation", data=data)
 
 
 def update(client: MailgunClient, name: str, changes: dict, days: Optional[int] = None) -> None:

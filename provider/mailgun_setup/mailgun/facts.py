@@ -17,6 +17,10 @@ AUTOMATIC_SENDER_SECURITY_SELECTORS = ("pdk1", "pdk2")  # DKIM as CNAMEs to keys
 DKIM_KEY_LENGTHS = (1024, 2048)
 DEFAULT_DKIM_KEY_LENGTH = 1024
 DEFAULT_DKIM_SELECTOR = "mg"
+MIN_DKIM_ROTATION_DAYS = 5  # automatic sender security: Mailgun's shortest rotation interval
+# Domain settings a domain may declare (PUT /v4/domains/{name} changes them in place); None leaves Mailgun's.
+SPAM_ACTIONS = ("disabled", "block", "tag")
+WEB_SCHEMES = ("http", "https")  # tracking links over plain HTTP or HTTPS
 RETENTION_DAYS = (0, 1, 3, 7)  # message retention choices (Mailgun's message_ttl, in days)
 
 # Limits from the field (DESIGN.md): per bot / stack, per subdomain.

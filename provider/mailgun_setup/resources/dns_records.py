@@ -25,6 +25,7 @@ from ..dns.backend import DNS_BACKENDS, DnsBackend, backends_with_credentials, o
 from ..dns.types import Zone
 from ..errors import DnsError, MailgunSetupError, ZoneNotFoundError
 from ..ownership import claim_name, parse_claim
+from ..rotation import complete, rotation_between
 from .common import BaseProvider, held_props, known
 from .inputs import Inputs
 
@@ -180,7 +181,15 @@ class DomainRecordsProvider(BaseProvider):
 
     def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
         keep, old = _unkeys(olds.get("keep")), _wanted(olds)
-        found = publish.sync(self.backend(news["provider"]), self._zone_of(news), old, _wanted(news), keep)
+        backend, zone, wanted = self.backend(news["provider"]), self._zone_of(news), _wanted(news)
+        rotation = rotation_between(news["domain"], olds.get("records") or [], news.get("records") or [])
+        if rotation is not None:  # the new key's record first, the old one kept until the new key signs
+            during = {**wanted, (rotation.old["name"], "TXT"): [records.comparable(rotation.old)]}
+            found = publish.sync(backend, zone, old, during, keep)
+            complete(rotation, self.mailgun(news.get("region") or "us"), float(news.get("timeout") or 1800),
+                     news.get("nameservers") or (), news.get("zone_name"), say=pulumi.log.info)
+            old = during
+        found = publish.sync(backend, zone, old, wanted, keep)
         # Record sets new to this update may hold values from before us too (e.g. tracking turned on).
         keep.update(self._before_us(news, {k: v for k, v in found.items() if k not in old}))
         return UpdateResult({**news, "keep": _keys(keep)})
@@ -209,6 +218,8 @@ class DomainRecordsInputs(Inputs):
     claim: pulumi.Input[Optional[str]] = None
     owner: pulumi.Input[str] = ""
     zone: pulumi.Input[Optional[str]] = None
+    region: pulumi.Input[str] = "us"  # the domain's, for a DKIM key rotation's calls to Mailgun
+    timeout: pulumi.Input[int] = 1800  # how long a DKIM key rotation waits for DNS and Mailgun
     OUTPUTS = ("provider", "zone_id", "zone_name", "nameservers", "keep")
 
 

@@ -16,8 +16,9 @@ from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, Upda
 
 from .. import records, rules
 from ..errors import ConfigError, MailgunApiError
-from ..mailgun import domains
+from ..mailgun import domain_keys, domains
 from ..mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
+                             MIN_DKIM_ROTATION_DAYS, SPAM_ACTIONS, WEB_SCHEMES,
                              REGIONS, RETENTION_DAYS, SMTP_HOSTS)
 from ..rules import Problem
 from .common import BaseProvider, held_props, failures, known
@@ -40,8 +41,18 @@ class DomainInputs(Inputs):
     owner: pulumi.Input[str] = ""
     nameservers: pulumi.Input[list] = field(default_factory=list)
     automatic_sender_security: pulumi.Input[bool] = False  # DKIM as CNAMEs to Mailgun (it rotates the keys)
+    dkim_rotation_days: pulumi.Input[Optional[int]] = None  # with automatic sender security: Mailgun rotates
+    spam_action: pulumi.Input[Optional[str]] = None  # settings: None leaves Mailgun's own value
+    wildcard: pulumi.Input[Optional[bool]] = None
+    web_scheme: pulumi.Input[Optional[str]] = None
+    require_tls: pulumi.Input[Optional[bool]] = None
+    force_dkim_authority: pulumi.Input[bool] = True  # the DKIM record under the subdomain, where preview shows it
+    mode: str = "automatic"  # manual: records go on the sheet (a DKIM rotation then cannot finish by itself)
     OUTPUTS = ("state", "sender_records", "receiver_records", "smtp_host", "smtp_login", "adopted",
                "effective_retention_days")
+
+# Settings changed in place through PUT /v4/domains/{name}, read back by refresh when declared.
+SETTINGS = domains.SETTINGS
 
 
 def problems(props: dict) -> list[Problem]:
@@ -52,10 +63,39 @@ def problems(props: dict) -> list[Problem]:
     if known(props.get("dkim_selector")):
         rules.selector(props.get("dkim_selector"), "dkim_selector", found)
     for key, allowed in (("region", REGIONS), ("dkim_key_length", DKIM_KEY_LENGTHS),
-                         ("retention_days", RETENTION_DAYS)):
+                         ("retention_days", RETENTION_DAYS), ("spam_action", SPAM_ACTIONS),
+                         ("web_scheme", WEB_SCHEMES)):
         if known(props.get(key)) and props.get(key) is not None:
             rules.choice(props.get(key), key, found, allowed)
+    for key in ("wildcard", "require_tls", "force_dkim_authority"):
+        if known(props.get(key)) and props.get(key) is not None and not isinstance(props.get(key), bool):
+            found.append(Problem(key, f"must be true or false, got {rules.shown(props.get(key))}"))
+    days = props.get("dkim_rotation_days")
+    if known(days) and days is not None:
+        if rules.integer(days, "dkim_rotation_days", found, MIN_DKIM_ROTATION_DAYS, 3650) is not None \
+                and known(props.get("automatic_sender_security")) and not props.get("automatic_sender_security"):
+            found.append(Problem("dkim_rotation_days", "needs automatic_sender_security: Mailgun only rotates the "
+                                                       "keys it hosts"))
     return found
+
+
+def rotation_problems(olds: dict, news: dict) -> list[Problem]:
+    """A key length or selector change of an existing domain is a key rotation; what it needs."""
+    if not olds or news.get("automatic_sender_security") or not all(
+            known(news.get(k)) for k in ("dkim_key_length", "dkim_selector")):
+        return []
+    length_changed = int(float(olds.get("dkim_key_length") or 0)) != int(float(news.get("dkim_key_length") or 0))
+    selector_changed = olds.get("dkim_selector") != news.get("dkim_selector")
+    if length_changed and not selector_changed:
+        return [Problem("dkim_selector", f"a new DKIM key length needs a new selector (Mailgun keeps the old and the "
+                                         f"new key side by side while it rotates, and receivers find a key by its "
+                                         f"selector): set dkim_selector to a new name too, e.g. "
+                                         f"{news['dkim_selector']}{int(float(news['dkim_key_length']))}")]
+    if selector_changed and news.get("mode") == "manual":
+        return [Problem("dkim_selector", "a DKIM key rotation publishes the new key before it signs, which needs the "
+                                         "records written by the product (route53, cloudflare or auto with "
+                                         "credentials); with dns: manual, keep the selector and key length")]
+    return []
 
 
 _selector_of = domains.own_selector
@@ -64,12 +104,12 @@ _selector_of = domains.own_selector
 class DomainProvider(BaseProvider):
     kind = "Mailgun domain"
     fields = ("name", "region", "dkim_key_length", "dkim_selector", "retention_days", "tracking", "receiving",
-              "automatic_sender_security")
+              "automatic_sender_security", "dkim_rotation_days", *SETTINGS, "force_dkim_authority")
+    added_later = (*BaseProvider.added_later, "dkim_rotation_days", *SETTINGS, "force_dkim_authority")
     replace_on = {
         "name": "cannot be changed; a new subdomain is created",
         "region": REGION_REASON,
-        "dkim_key_length": "cannot be changed in place; the domain is re-created with a new DKIM key",
-        "dkim_selector": "cannot be changed in place; the domain is re-created with a new DKIM key",
+        "force_dkim_authority": "cannot be changed on an existing Mailgun domain; the domain is created again",
     }
 
     def object_key(self, props: dict) -> tuple:
@@ -78,7 +118,7 @@ class DomainProvider(BaseProvider):
     def check(self, olds: dict, news: dict) -> CheckResult:
         news = DomainInputs.completed(news)
         self.declare(news)
-        found = problems(news)
+        found = problems(news) + rotation_problems(olds, news)
         if not olds and not found and known(news.get("name")) and known(news.get("region")):
             found += self.api_key_problems(news)
         return CheckResult(news, failures(found))
@@ -101,12 +141,20 @@ class DomainProvider(BaseProvider):
         return []
 
     def outputs(self, props: dict, body: dict, adopted: bool) -> dict:
-        """The resource's outputs: ``props`` completed from Mailgun's answer ``body``."""
+        """The resource's outputs: ``props`` completed from Mailgun's answer ``body``. During a DKIM key
+        rotation the records carry the declared (new) key's record, not the one that still signs."""
         sender, receiver = records.from_mailgun(body, bool(props.get("tracking")))
         domain = body["domain"]
-        return {**props, "name": domain["name"], "state": domain.get("state"),
+        selector, declared = _selector_of(body), props.get("dkim_selector")
+        if selector and declared and selector != declared and not props.get("automatic_sender_security"):
+            key = domain_keys.find_key(self.mailgun(props["region"]), domain["name"], declared)
+            if key is not None:
+                sender = [domain_keys.txt_record(key) if r["purpose"] == "DKIM" else r for r in sender]
+                selector = declared
+        settings = {k: domain.get(k) for k in SETTINGS if props.get(k) is not None and k in domain}
+        return {**props, **settings, "name": domain["name"], "state": domain.get("state"),
                 "effective_retention_days": domains.effective_days(body),
-                "dkim_selector": _selector_of(body) or props.get("dkim_selector"),
+                "dkim_selector": selector or declared,
                 "sender_records": sender, "receiver_records": receiver if props.get("receiving") else [],
                 "smtp_host": SMTP_HOSTS[props["region"]], "smtp_login": domain.get("smtp_login"),
                 "adopted": adopted}
@@ -149,6 +197,8 @@ class DomainProvider(BaseProvider):
 
     def _created(self, props: dict, body: dict, adopted: bool) -> CreateResult:
         name = props["name"]
+        if props.get("automatic_sender_security") and props.get("dkim_rotation_days"):
+            domains.set_rotation(self.mailgun(props["region"]), name, props["dkim_rotation_days"])
         for note in domains.notes(props, body, adopted):
             pulumi.log.warn(note)
         return CreateResult(name, self.outputs(props, body, adopted))
@@ -160,6 +210,17 @@ class DomainProvider(BaseProvider):
             return ReadResult(None, {})
         return ReadResult(id_, self.outputs({"name": id_, **props}, body, bool(props.get("adopted"))))
 
+    def diff(self, id_: str, olds: dict, news: dict):
+        result = super().diff(id_, olds, news)
+        if olds.get("dkim_selector") != news.get("dkim_selector") and not news.get("automatic_sender_security") \
+                and known(news.get("dkim_selector")):
+            bits = lambda props: int(float(props.get("dkim_key_length") or 0))  # noqa: E731 (numbers come as floats)
+            pulumi.log.warn(f"{news.get('name')}: DKIM key rotation {olds.get('dkim_selector')} ({bits(olds)}) → "
+                            f"{news.get('dkim_selector')} ({bits(news)}): in place; the new key's record "
+                            f"{news.get('dkim_selector')}._domainkey.{news.get('name')} is published beside the old "
+                            f"one, and the old key signs until the new one is valid")
+        return result
+
     def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
         client = self.mailgun(news["region"])
         if olds.get("retention_days") != news.get("retention_days"):
@@ -167,6 +228,15 @@ class DomainProvider(BaseProvider):
         if bool(olds.get("automatic_sender_security")) != bool(news.get("automatic_sender_security")):
             domains.update(client, news["name"], {"use_automatic_sender_security":
                                                   "true" if news.get("automatic_sender_security") else "false"})
+        changed = {k: news[k] for k in SETTINGS if news.get(k) is not None and olds.get(k) != news.get(k)}
+        if changed:
+            domains.update(client, news["name"], domains.settings_form(changed))
+        if olds.get("dkim_rotation_days") != news.get("dkim_rotation_days") and news.get("automatic_sender_security"):
+            domains.set_rotation(client, news["name"], news.get("dkim_rotation_days"))
+        if olds.get("dkim_selector") != news.get("dkim_selector") and not news.get("automatic_sender_security"):
+            # a key rotation: the new key now, beside the old one; DomainRecords publishes it and swaps them
+            domain_keys.create_domain_key(client, news["name"], news["dkim_selector"],
+                                          int(float(news["dkim_key_length"])))
         body = client.get_domain(news["name"])
         for note in domains.update_notes(olds, news, body):
             pulumi.log.warn(note)

@@ -194,7 +194,8 @@ class MailgunDomain(pulumi.ComponentResource):
             records = pulumi.Output.all(self.sender_records, self.receiver_records).apply(
                 lambda b: (b[0] or []) + (b[1] or []) + extra)
             dns_records = DomainRecords(f"{resource_name} records", DomainRecordsInputs(
-                domain=self.name, dns=self.mode, records=records, claim=self.claim, owner=self.owner, zone=zone),
+                domain=self.name, dns=self.mode, records=records, claim=self.claim, owner=self.owner, zone=zone,
+                region=self.region, timeout=verify_timeout),
                 opts=child)
             self.dns_provider, self.zone = dns_records.provider, dns_records.zone_name
             self.nameservers = dns_records.nameservers

@@ -190,6 +190,13 @@ class Route:
 RecordChecker = Callable[[DnsRecord], "tuple[str, list[str]]"]
 
 
+def _check_settings(values: dict) -> None:
+    """The domain settings' enumerations, as Mailgun's API 3.0.0 spec lists them."""
+    for key, allowed in (("spam_action", ("disabled", "block", "tag")), ("web_scheme", ("http", "https"))):
+        if values.get(key) is not None and values[key] not in allowed:
+            raise BadRequest(f"{key} must be one of {', '.join(allowed)}")
+
+
 def generate_dkim_public_key(bits: int) -> str:
     """A real RSA key pair; Mailgun publishes the public half as base64 DER (SubjectPublicKeyInfo)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
@@ -286,6 +293,7 @@ class MailgunBackend:
             raise BadRequest("dkim_selector must be a single DNS label (letters, digits, hyphens)")
         if not ATOM.match(web_prefix):
             raise BadRequest("web_prefix must be a single DNS label")
+        _check_settings(options)
         with self._lock:
             ttl = self._plan_ttl(message_ttl)
         public_key = generate_dkim_public_key(dkim_key_size)
@@ -338,6 +346,7 @@ class MailgunBackend:
                 changes = {**changes, "message_ttl": self._plan_ttl(changes["message_ttl"])}
             if "web_prefix" in changes and not ATOM.match(changes["web_prefix"]):
                 raise BadRequest("web_prefix must be a single DNS label")
+            _check_settings(changes)
             for key, value in changes.items():
                 if key in self.UPDATABLE and value is not None:
                     setattr(domain, key, value)

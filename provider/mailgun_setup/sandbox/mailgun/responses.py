@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from . import keys, messages
+from . import domain_keys, keys, messages
 from .models import BadRequest, MailgunBackend, MailgunError
 
 TRUE_WORDS = {"true", "yes", "1", "on"}
@@ -93,6 +93,7 @@ def create_app(backend: MailgunBackend, region: str) -> Flask:
 
     keys.register(app, backend)
     messages.register(app, backend, region)
+    domain_keys.register(app, backend, region)
 
     # --- domains ----------------------------------------------------------
     # Only the paths of Mailgun's API 3.0.0 spec: list/create/get/update/verify under /v4,
