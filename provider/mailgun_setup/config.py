@@ -26,13 +26,19 @@ from .errors import ConfigError
 from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
                             MAX_DESCRIPTION, MAX_DOMAINS, MAX_ROUTES, MAX_SENDERS, PRIORITY_RANGE, REGIONS,
                             RETENTION_DAYS, match_recipient)
+from .resources.domain import problems as domain_problems
 from .rules import Problem
 from .verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
 
 MAX_API_KEYS = 10
 
+# Domain settings: stack-config key -> MailgunDomain argument (rules: resources.domain.problems).
+SETTING_KEYS = {"spamAction": "spam_action", "wildcard": "wildcard", "webScheme": "web_scheme",
+                "requireTls": "require_tls", "forceDkimAuthority": "force_dkim_authority",
+                "dkimRotationDays": "dkim_rotation_days"}
 DOMAIN_KEYS = ("name", "region", "dkimKeyLength", "dkimSelector", "retentionDays", "receiving",
-               "tracking", "automaticSenderSecurity", "dns", "zone", "dmarc", "senders", "routes", "webhooks")
+               "tracking", "automaticSenderSecurity", "dns", "zone", "dmarc", "senders", "routes", "webhooks",
+               *SETTING_KEYS)
 WEBHOOK_KEYS = ("kind", "urls")
 API_KEY_KEYS = ("name", "role", "description", "domain", "expiration")
 SENDER_KEYS = ("username", "password")
@@ -73,6 +79,7 @@ class DomainSpec:
     zone: Optional[str] = None
     dmarc: Optional[Dmarc] = None
     automatic_sender_security: bool = False
+    settings: tuple[tuple[str, Any], ...] = ()  # (MailgunDomain argument, value) of the declared settings
     senders: tuple[SenderSpec, ...] = ()
     routes: tuple[RouteSpec, ...] = ()
     webhooks: tuple[WebhookSpec, ...] = ()
@@ -146,6 +153,10 @@ def _domain(entry: Any, path: str, stack_dns: Optional[str], problems: list[Prob
     tracking = rules.boolean(rules.get(entry, "tracking", False), f"{path}.tracking", problems)
     automatic = rules.boolean(rules.get(entry, "automaticSenderSecurity", False), f"{path}.automaticSenderSecurity",
                               problems)
+    settings = {arg: entry[key] for key, arg in SETTING_KEYS.items() if entry.get(key) is not None}
+    keys_of = {arg: key for key, arg in SETTING_KEYS.items()}
+    problems += [Problem(f"{path}.{keys_of[p.path]}", p.rule) for p in
+                 domain_problems({**settings, "automatic_sender_security": automatic}) if p.path in keys_of]
     dns = rules.choice(entry["dns"], f"{path}.dns", problems, DNS_MODES) if entry.get("dns") is not None else stack_dns
     zone = rules.zone(entry.get("zone"), f"{path}.zone", name, dns, problems)
     webhooks = _webhooks(entry.get("webhooks"), f"{path}.webhooks", problems)
@@ -156,7 +167,7 @@ def _domain(entry: Any, path: str, stack_dns: Optional[str], problems: list[Prob
         problems.append(Problem(f"{path}.routes", "routes need receiving: true on the domain"))
     return DomainSpec(name=name, region=region, dkim_key_length=key_length, dkim_selector=selector,
                       retention_days=retention, receiving=receiving, tracking=tracking, dns=dns, zone=zone, dmarc=dmarc, webhooks=tuple(webhooks),
-                      automatic_sender_security=automatic,
+                      automatic_sender_security=automatic, settings=tuple(settings.items()),
                       senders=tuple(senders), routes=tuple(routes))
 
 

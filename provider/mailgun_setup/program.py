@@ -54,7 +54,7 @@ def declare(spec: DomainSpec, verify_timeout: int) -> tuple[MailgunDomain, dict[
                            dkim_selector=spec.dkim_selector, retention_days=spec.retention_days,
                            receiving=spec.receiving, tracking=spec.tracking, dns=spec.dns, zone=spec.zone,
                            verify_timeout=verify_timeout, dmarc=spec.dmarc,
-                           automatic_sender_security=spec.automatic_sender_security)
+                           automatic_sender_security=spec.automatic_sender_security, **dict(spec.settings))
     senders = {s.username: SenderIdentity(s.username, domain=domain, username=s.username, password=s.password)
                for s in spec.senders}
     for route in spec.routes:

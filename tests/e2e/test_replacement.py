@@ -1,5 +1,5 @@
-"""A replacement (new DKIM key length) goes through Mailgun's background deletion: the old
-domain is deleted, the wait lasts until Mailgun has finished, then the same name is created."""
+"""A replacement (a new region) goes through Mailgun's background deletion: the old domain is
+deleted, the wait lasts until Mailgun has finished, then the same name is created (names are global)."""
 import pytest
 
 from .harness import mailgun, make_project, new_zone
@@ -7,7 +7,7 @@ from .harness import mailgun, make_project, new_zone
 pytestmark = pytest.mark.engine
 
 
-def test_dkim_replacement_waits_for_the_delayed_deletion(tmp_path, sandbox_env, sandbox, unique):
+def test_a_replacement_waits_for_the_delayed_deletion(tmp_path, sandbox_env, sandbox, unique):
     zone = f"{unique}.com"
     domain = f"mail.{zone}"
     new_zone(sandbox_env, "route53", zone)
@@ -19,14 +19,14 @@ def test_dkim_replacement_waits_for_the_delayed_deletion(tmp_path, sandbox_env, 
 
     sandbox.mailgun.settings({"deletion_delay": 6.0})
     try:
-        config["domains"][0]["dkimKeyLength"] = 2048
+        config["domains"][0]["region"] = "eu"
         project.write_stack("replace", config)
         up = project.up("replace")
     finally:
         sandbox.mailgun.settings({"deletion_delay": 0.0})
     assert "Mailgun is still deleting the domain" in up.stdout and "deleted by Mailgun after" in up.stdout
-    body = mailgun("us").get_domain(domain)
-    assert body["domain"]["id"] != old_id and body["domain"]["dkim_key_size"] == 2048
+    body = mailgun("eu").get_domain(domain)
+    assert body["domain"]["id"] != old_id and mailgun("us").get_domain(domain) is None
     assert project.outputs("replace")["domains"][domain]["senderStatus"] == "Verified"
     project.pulumi("destroy", "--yes", "--stack", "replace")
-    assert mailgun("us").get_domain(domain) is None
+    assert mailgun("eu").get_domain(domain) is None

@@ -35,6 +35,13 @@ def _set(path: str, value) -> Callable[[dict], None]:
     return change
 
 
+def _both(*changes: Callable[[dict], None]) -> Callable[[dict], None]:
+    def change(spec: dict) -> None:
+        for one in changes:
+            one(spec)
+    return change
+
+
 def _rename(kind: str, new: str) -> Callable[[dict], None]:
     def change(spec: dict) -> None:
         if kind == "domain":
@@ -80,8 +87,15 @@ def _remove(kind: str) -> Callable[[dict], None]:
 # The chain, in order; each step starts from the spec the previous one left.
 CASES: list[tuple[str, Callable[[dict], None]]] = [
     ("MailgunDomain.retention_days changed", _set("domain.retention_days", 3)),
-    ("MailgunDomain.dkim_key_length changed", _set("domain.dkim_key_length", 2048)),
-    ("MailgunDomain.dkim_selector changed", _set("domain.dkim_selector", "k2")),
+    ("MailgunDomain.dkim_key_length changed (a rotation, with the new selector it needs)",
+     _both(_set("domain.dkim_key_length", 2048), _set("domain.dkim_selector", "mg2048"))),
+    ("MailgunDomain.dkim_selector changed (a rotation)", _set("domain.dkim_selector", "k2")),
+    ("MailgunDomain.spam_action set", _set("domain.spam_action", "block")),
+    ("MailgunDomain.wildcard set", _set("domain.wildcard", True)),
+    ("MailgunDomain.web_scheme set", _set("domain.web_scheme", "https")),
+    ("MailgunDomain.require_tls set", _set("domain.require_tls", True)),
+    ("MailgunDomain.force_dkim_authority changed (a replacement with everything inside)",
+     _set("domain.force_dkim_authority", False)),
     ("MailgunDomain.tracking turned off", _set("domain.tracking", False)),
     ("MailgunDomain.tracking turned on", _set("domain.tracking", True)),
     ("SenderIdentity.password changed", _set("senders.1.password", "hrPassword2")),

@@ -36,7 +36,10 @@ def test_domain_diff_names_replacements_and_updates_in_place():
     olds = {**DomainInputs.defaults(), "name": "mail.company.com"}
     provider = DomainProvider()
     assert provider.diff("d", olds, {**olds, "region": "eu"}).replaces == ["region"]
-    assert provider.diff("d", olds, {**olds, "dkim_key_length": 2048}).replaces == ["dkim_key_length"]
+    rotation = provider.diff("d", olds, {**olds, "dkim_key_length": 2048, "dkim_selector": "mg2048"})
+    assert rotation.changes and rotation.replaces == []  # a DKIM key rotation in place
+    assert provider.diff("d", olds, {**olds, "force_dkim_authority": False}).replaces == ["force_dkim_authority"]
+    assert provider.diff("d", olds, {**olds, "spam_action": "block", "web_scheme": "https"}).replaces == []
     update = provider.diff("d", olds, {**olds, "retention_days": 7})
     assert update.changes and update.replaces == []
     assert not provider.diff("d", olds, {**olds, "owner": "other/stack", "__provider": "x"}).changes

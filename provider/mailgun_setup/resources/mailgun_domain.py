@@ -32,6 +32,8 @@ from ..verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
 from .common import CONFIG_NAMESPACE
 from .dns_records import DomainRecords, DomainRecordsInputs
 from .domain import Domain, DomainInputs, identity
+from .domain import problems as domain_problems
+from .owner import plain
 from .record import Record, RecordInputs
 from .tracking import Tracking, TrackingInputs
 from .verification import Verification, VerificationInputs
@@ -109,8 +111,9 @@ class MailgunDomain(pulumi.ComponentResource):
 
     :param name: the subdomain, e.g. ``mail.company.com`` (never a registrable root domain).
     :param region: ``us`` or ``eu``; fixed forever at Mailgun, so a change replaces the domain.
-    :param dkim_key_length: 1024 or 2048 (a change replaces the domain: new key).
-    :param dkim_selector: the DKIM selector (one DNS label), so record names are known at preview.
+    :param dkim_key_length: 1024 or 2048; a change is a key rotation in place, with a new ``dkim_selector``.
+    :param dkim_selector: the DKIM selector (one DNS label), so record names are known at preview; a change
+        rotates the key in place (new key published beside the old, activated once valid, old one removed).
     :param retention_days: 0, 1, 3 or 7; None leaves Mailgun's (plan) default.
     :param receiving: also write and verify the MX records (needed by :class:`ReceiverRoute`).
     :param tracking: also write the click/open tracking CNAME ``email.<name>``.
@@ -121,6 +124,14 @@ class MailgunDomain(pulumi.ComponentResource):
     :param verify_timeout: seconds ``pulumi up`` waits for verification before failing.
     :param automatic_sender_security: DKIM as two CNAMEs (``pdk1``/``pdk2._domainkey``) to keys Mailgun
         hosts and rotates, instead of a TXT key under ``dkim_selector``; an in-place update.
+    :param spam_action: ``disabled``, ``block`` or ``tag`` (inbound spam); None leaves Mailgun's. In place.
+    :param wildcard: accept mail for sub-subdomains; None leaves Mailgun's. In place.
+    :param web_scheme: ``http`` or ``https`` tracking links; None leaves Mailgun's. In place.
+    :param require_tls: only deliver over TLS; None leaves Mailgun's. In place.
+    :param force_dkim_authority: keep the DKIM key under this subdomain (default, so record names are the
+        ones preview shows) rather than its root's; Mailgun cannot change it later (a replacement).
+    :param dkim_rotation_days: with ``automatic_sender_security``, Mailgun rotates its keys every N days
+        (5 at least). In place.
     :param dmarc: a :class:`Dmarc` policy to publish at ``_dmarc.<name>`` with the other records
         (a DMARC record already there is kept and reported, never replaced).
 
@@ -146,9 +157,18 @@ class MailgunDomain(pulumi.ComponentResource):
                  receiving: bool = False, tracking: bool = False, dns: str = DEFAULT_DNS,
                  zone: pulumi.Input[Optional[str]] = None,
                  verify_timeout: pulumi.Input[int] = DEFAULT_VERIFY_TIMEOUT, dmarc: Optional[Dmarc] = None,
-                 automatic_sender_security: bool = False, opts: Optional[pulumi.ResourceOptions] = None):
+                 automatic_sender_security: bool = False, dkim_rotation_days: pulumi.Input[Optional[int]] = None,
+                 spam_action: pulumi.Input[Optional[str]] = None, wildcard: pulumi.Input[Optional[bool]] = None,
+                 web_scheme: pulumi.Input[Optional[str]] = None, require_tls: pulumi.Input[Optional[bool]] = None,
+                 force_dkim_authority: pulumi.Input[bool] = True, opts: Optional[pulumi.ResourceOptions] = None):
         _validate(resource_name, name, region, dkim_key_length, dkim_selector, retention_days, receiving, tracking,
                   dns, verify_timeout, dmarc, automatic_sender_security)
+        settings = dict(dkim_rotation_days=dkim_rotation_days, spam_action=spam_action, wildcard=wildcard,
+                        web_scheme=web_scheme, require_tls=require_tls, force_dkim_authority=force_dkim_authority)
+        found = [p for p in domain_problems({**plain(settings), "automatic_sender_security": automatic_sender_security})
+                 if p.path in settings]
+        if found:
+            raise UsageError([p.under(f"MailgunDomain({resource_name!r})") for p in found])
         super().__init__(COMPONENT_TYPE, resource_name, None, opts)
         self.name: str = rules.domain_name(name, "name", [])
         self.dkim_selector: str = dkim_selector.strip().lower()
@@ -164,7 +184,7 @@ class MailgunDomain(pulumi.ComponentResource):
         domain_inputs = DomainInputs(
             name=self.name, region=region, dkim_key_length=dkim_key_length, dkim_selector=self.dkim_selector,
             retention_days=retention_days, tracking=tracking, receiving=receiving, owner=self.owner,
-            automatic_sender_security=automatic_sender_security)
+            automatic_sender_security=automatic_sender_security, mode=self.record_mode, **settings)
         self.domain = Domain(resource_name, domain_inputs, opts=child)
         # Carried by everything that lives inside the Mailgun domain: replaced with it.
         self.identity = identity(domain_inputs)

@@ -41,11 +41,6 @@ def _domain_dangers(change: Change, verified: bool) -> list[Danger]:
                             f"region {change.old['region']} → {change.new['region']}: a domain's region is fixed, "
                             "so it is deleted and created in the new region with new records; senders and routes "
                             "go with it"))
-    for key in ("dkim_key_length", "dkim_selector"):
-        if change.changed(key):
-            found.append(Danger(change.stack, d, f"domain {d}",
-                                f"DKIM change ({key} {change.old[key]} → {change.new[key]}): a new key, so mail "
-                                "fails DKIM until the new TXT record is published and verified"))
     return found
 
 
@@ -86,14 +81,23 @@ def _goes_with_domain(change: Change) -> list[Danger]:
     return [Danger(change.stack, change.domain, f"{change.kind} {name}", f"goes with the replaced domain: {reason}")]
 
 
+def _rotating(changes: list[Change]) -> set[tuple[str, str]]:
+    """Domains whose DKIM key rotates in place: the old key's record line goes as the new one comes,
+    and the old key signs until the new one is valid, so that deletion stops nothing."""
+    return {(c.stack, c.domain) for c in changes if c.kind == "DNS record" and c.op == "create"
+            and (c.new.get("purpose") == "DKIM")} & {(c.stack, c.domain) for c in changes
+                                                      if c.kind == "domain" and c.op == "update"}
+
+
 def dangers_of(changes: list[Change]) -> list[Danger]:
-    verified = _verified_domains(changes)
+    verified, rotating = _verified_domains(changes), _rotating(changes)
     found: list[Danger] = []
     for change in changes:
         if change.kind == "domain":
             found += _domain_dangers(change, (change.stack, change.domain) in verified)
         elif change.kind == "DNS record" and change.op == "delete":
-            found.append(_record_danger(change))
+            if not (change.old.get("purpose") == "DKIM" and (change.stack, change.domain) in rotating):
+                found.append(_record_danger(change))
         else:
             found += _goes_with_domain(change)
     return found + _orphaned_routes(changes)

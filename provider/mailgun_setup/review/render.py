@@ -47,9 +47,19 @@ def _detail(change: Change, width: Optional[int]) -> str:
         parts.insert(0, f"replaced because {', '.join(reasons)} changed")
     if "domain_identity" in change.replace_reasons:
         parts.insert(0, "replaced with its Mailgun domain (it lives inside it)")
+    if change.kind == "domain" and change.op == "update" and change.changed("dkim_selector"):
+        parts.insert(0, f"DKIM key rotation in place (safe): {change.old.get('dkim_selector')} "
+                        f"({_bits(change.old)}) → {change.new.get('dkim_selector')} ({_bits(change.new)}); the new "
+                        f"key is published beside the old one, which signs until the new one is valid")
     if change.takes_over:
         parts.insert(0, f"renamed or moved from `{change.takes_over}`: takes the object over, nothing is deleted")
     return "<br>".join(parts) or "re-evaluated on apply (inputs known after apply)"
+
+
+def _bits(inputs: dict) -> str:
+    value = inputs.get("dkim_key_length")
+    return str(int(float(value))) if isinstance(value, (int, float, str)) and str(value).replace(".", "").isdigit() \
+        else str(value)
 
 
 def _counts(changes: list[Change]) -> str:

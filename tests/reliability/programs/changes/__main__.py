@@ -36,7 +36,8 @@ def opts(entry: dict) -> pulumi.ResourceOptions:
 
 
 DOMAIN_INPUTS = ("name", "region", "dkim_key_length", "dkim_selector", "retention_days", "receiving", "tracking",
-                 "dns", "zone", "verify_timeout")
+                 "dns", "zone", "verify_timeout", "spam_action", "wildcard", "web_scheme", "require_tls",
+                 "force_dkim_authority")
 for entry in spec["domains"]:
     domain = mg.MailgunDomain(entry["resource"], **{k: entry[k] for k in DOMAIN_INPUTS if k in entry},
                               opts=opts(entry))
