@@ -18,6 +18,7 @@ from .errors import ConfigError, MailgunSetupError, UsageError, VerificationErro
 from .mailgun.facts import FAILED, IN_PROGRESS, UNVERIFIED, VERIFIED
 from .resources.mailgun_domain import MailgunDomain
 from .resources.api_key import ApiKey
+from .resources.lookup import get_domain
 from .resources.route import ReceiverRoute
 from .resources.sender import SenderIdentity
 from .resources.webhook import Webhook
@@ -25,7 +26,7 @@ from .resources.webhook import Webhook
 __version__ = "0.2.0"
 
 __all__ = [
-    "MailgunDomain", "SenderIdentity", "ReceiverRoute", "Webhook", "ApiKey", "Dmarc",
+    "MailgunDomain", "SenderIdentity", "ReceiverRoute", "Webhook", "ApiKey", "Dmarc", "get_domain",
     "MailgunSetupError", "ConfigError", "UsageError", "VerificationError",
     "UNVERIFIED", "IN_PROGRESS", "VERIFIED", "FAILED",
 ]

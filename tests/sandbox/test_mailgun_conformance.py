@@ -101,3 +101,81 @@ def test_route_answers(client, unique):
     _shape(client.get_route(route["id"]), fields, "GET /v3/routes/{id} route")
     listed = client.request("GET", "/v3/routes")
     _shape(listed, {"total_count": int, "items": list}, "GET /v3/routes")
+
+
+# KeyInfoResp / KeyInfoSecretResp: the three dates' own pattern (UTC, no offset), required fields
+ISO_NO_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
+KEY = {"id": str, "description": str, "kind": str, "role": str, "created_at": str, "updated_at": str,
+       "is_disabled": bool, "domain_name": (str, type(None)), "requestor": (str, type(None)),
+       "user_name": (str, type(None))}
+# DomainKeyResponse and its dns_record (github.com-mailgun-domains-client-golang-Record: required)
+DOMAIN_KEY = {"signing_domain": str, "selector": str, "dns_record": dict}
+KEY_RECORD = {"is_active": bool, "cached": list, "record_type": str, "valid": str, "value": str, "name": str}
+UPDATE_DOMAIN_KEY = {"message": str, "authority": str, "selector": str, "active": bool}
+
+
+def _dates(key: dict, what: str) -> None:
+    for field in ("created_at", "updated_at", "expires_at"):
+        if field in key:  # expires_at is optional; when present it has the same pattern
+            assert isinstance(key[field], str) and ISO_NO_OFFSET.match(key[field]), f"{what}.{field}: {key[field]!r}"
+
+
+def test_api_key_answers_have_the_specs_date_pattern(client, unique):
+    created = client.request("POST", "/v1/keys", data={"role": "basic", "description": unique, "expiration": "3600"})
+    _shape(created, {"message": str, "key": dict}, "POST /v1/keys")  # CreateKeyResp
+    _shape(created["key"], {**KEY, "secret": str}, "KeyInfoSecretResp")
+    _dates(created["key"], "KeyInfoSecretResp")
+    assert "expires_at" in created["key"]
+    listed = client.request("GET", "/v1/keys")  # KeysResp
+    _shape(listed, {"total_count": int, "items": list}, "GET /v1/keys")
+    for item in listed["items"]:
+        _shape(item, KEY, "KeyInfoResp")
+        _dates(item, "KeyInfoResp")
+        assert "secret" not in item
+        assert item.get("disabled_reason", "") is not None  # optional string: absent, never null
+
+
+def test_domain_key_answers(client, unique):
+    name = f"mail.{unique}.com"
+    client.create_domain(name, 1024, dkim_selector="mg", force_dkim_authority=True)
+    created = client.request("POST", "/v1/dkim/keys", data={"signing_domain": name, "selector": "s2", "bits": "2048"})
+    _shape(created, DOMAIN_KEY, "POST /v1/dkim/keys")  # DomainKeyResponse
+    _shape(created["dns_record"], KEY_RECORD, "DomainKeyResponse.dns_record")
+    assert created["dns_record"]["name"] == f"s2._domainkey.{name}" and created["dns_record"]["value"].startswith("k=rsa; p=")
+    authority = client.request("GET", f"/v4/domains/{name}/keys")  # AuthorityKeysResponse: items, no paging
+    _shape(authority, {"items": list}, "GET /v4/domains/{authority}/keys")
+    assert [(k["selector"], k["dns_record"]["is_active"]) for k in authority["items"]] == [("mg", True), ("s2", False)]
+    for item in authority["items"]:
+        _shape(item, DOMAIN_KEY, "AuthorityKeysResponse item")
+        _shape(item["dns_record"], KEY_RECORD, "AuthorityKeysResponse item.dns_record")
+    everywhere = client.request("GET", "/v1/dkim/keys", params={"signing_domain": name})  # DomainKeyListResponse
+    _shape(everywhere, {"items": list, "paging": dict}, "GET /v1/dkim/keys")
+    _shape(everywhere["paging"], {"previous": str, "first": str, "next": str, "last": str}, "PagingResponse")
+    # activate refuses a key whose record is not published yet ("dns records must be valid")
+    with pytest.raises(Exception, match="400"):
+        client.request("PUT", f"/v4/domains/{name}/keys/s2/activate")
+    deactivated = client.request("PUT", f"/v4/domains/{name}/keys/s2/deactivate")  # UpdateDomainKeyResp
+    _shape(deactivated, UPDATE_DOMAIN_KEY, "PUT …/deactivate")
+    assert deactivated["message"] == "domain key deactivated" and deactivated["active"] is False
+    with pytest.raises(Exception, match="must have at least one active domain key"):
+        client.request("DELETE", "/v1/dkim/keys", params={"signing_domain": name, "selector": "mg"})
+    deleted = client.request("DELETE", "/v1/dkim/keys", params={"signing_domain": name, "selector": "s2"})
+    _shape(deleted, {"message": str}, "DELETE /v1/dkim/keys")
+    with pytest.raises(Exception, match="domain key not found"):
+        client.request("DELETE", "/v1/dkim/keys", params={"signing_domain": name, "selector": "s2"})
+    renamed = client.request("PUT", f"/v3/domains/{name}/dkim_selector", params={"dkim_selector": "k1"})
+    assert renamed == {"message": "DKIM selector changed"}
+    assert client.get_domain(name)["sending_dns_records"][1]["name"] == f"k1._domainkey.{name}"
+
+
+def test_automatic_sender_security_rotation_answers(client, unique):
+    name = f"mail.{unique}.com"
+    client.create_domain(name, 1024, use_automatic_sender_security=True)
+    path = f"/v1/dkim_management/domains/{name}/rotation"
+    with pytest.raises(Exception, match="at least 5 days"):
+        client.request("PUT", path, data={"rotation_enabled": "true", "rotation_interval": "4d"})
+    with pytest.raises(Exception, match="not allowed unless also enabling"):
+        client.request("PUT", path, data={"rotation_enabled": "false", "rotation_interval": "5d"})
+    answer = client.request("PUT", path, data={"rotation_enabled": "true", "rotation_interval": "5d"})
+    assert answer["rotation_enabled"] == "true" and answer["rotation_interval"] == "5d"
+    assert client.request("POST", f"/v1/dkim_management/domains/{name}/rotate") == {"message": "ok"}

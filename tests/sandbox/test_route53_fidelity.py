@@ -73,3 +73,26 @@ def test_a_delete_must_repeat_the_record_set_as_it_stands_or_nothing_of_the_batc
         assert lookup(sandbox_env).txt(f"new.{name}").status == "nxdomain"  # the whole batch was refused
     batch(delete(['"one"']))
     assert lookup(sandbox_env).txt(name).status == "nxdomain"
+
+
+@pytest.mark.parametrize("value, refusal", [
+    ('"' + "k" * 256 + '"', "CharacterStringTooLong (Value is too long)"),  # a 2048-bit key not split
+    ("v=spf1 include:mailgun.org ~all", "InvalidCharacterString (Value should be enclosed in quotation marks)"),
+])
+def test_txt_values_route53_refuses_are_refused_and_nothing_is_applied(sandbox_env, unique, value, refusal):
+    client = route53(sandbox_env)
+    zone_id = new_r53_zone(client, f"{unique}.com")
+    good = {"Action": "UPSERT", "ResourceRecordSet": {"Name": f"ok.{unique}.com", "Type": "TXT", "TTL": 300,
+                                                      "ResourceRecords": [{"Value": '"fine"'}]}}
+    bad = {"Action": "UPSERT", "ResourceRecordSet": {"Name": f"bad.{unique}.com", "Type": "TXT", "TTL": 300,
+                                                     "ResourceRecords": [{"Value": value}]}}
+    with pytest.raises(ClientError) as refused:
+        client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [good, bad]})
+    assert refused.value.response["Error"]["Code"] == "InvalidChangeBatch"
+    assert f"Invalid Resource Record: FATAL problem: {refusal} encountered with" in str(refused.value)
+    assert lookup(sandbox_env).txt(f"ok.{unique}.com").status == "nxdomain"  # the whole batch refused
+    split = '"' + "k" * 255 + '" "' + "k" + '"'  # as the product writes a long key: strings of at most 255
+    upsert_value = {"Action": "UPSERT", "ResourceRecordSet": {"Name": f"bad.{unique}.com", "Type": "TXT", "TTL": 300,
+                                                              "ResourceRecords": [{"Value": split}]}}
+    client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [upsert_value]})
+    assert lookup(sandbox_env).txt(f"bad.{unique}.com").values == ("k" * 256,)

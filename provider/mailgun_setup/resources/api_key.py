@@ -19,6 +19,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from .. import rules
 from ..mailgun.facts import REGIONS
 from ..rules import Problem
+from ..mailgun import dates
 from ..mailgun import keys as api
 from .common import BaseProvider, failures, known
 from .inputs import Inputs
@@ -80,7 +81,7 @@ class ApiKeyProvider(BaseProvider):
         key = api.create_key(self.mailgun(props["region"]), props["role"], props.get("description") or "",
                              domain=props.get("domain") or None, expiration=props.get("expiration"))
         return CreateResult(key["id"], {**props, "key_id": key["id"], "kind": key.get("kind"),
-                                        "expires_at": key.get("expires_at"), "secret": key["secret"]})
+                                        "expires_at": dates.iso(key.get("expires_at")), "secret": key["secret"]})
 
     def read(self, id_: str, props: dict) -> ReadResult:
         key = api.get_key(self.mailgun(props.get("region") or "us"), id_)
@@ -89,7 +90,7 @@ class ApiKeyProvider(BaseProvider):
         # the secret is never listed: keep the one from creation (absent after `pulumi import`)
         return ReadResult(id_, {**props, "key_id": id_, "role": key.get("role"), "kind": key.get("kind"),
                                 "description": key.get("description") or "", "domain": key.get("domain_name"),
-                                "expires_at": key.get("expires_at"), "region": props.get("region") or "us"})
+                                "expires_at": dates.iso(key.get("expires_at")), "region": props.get("region") or "us"})
 
     def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
         # every input is a replacement; nothing changes in place

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 import pulumi
@@ -19,6 +18,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from .. import rules
 from ..cache import ListCache
 from ..errors import UsageError
+from ..mailgun import dates
 from ..mailgun.facts import MAX_DESCRIPTION, PRIORITY_RANGE, match_recipient, recipient_of
 from ..ownership import claimed_route
 from ..rules import Problem
@@ -54,14 +54,6 @@ def _remember(region: str, route: Optional[dict]) -> None:
         _ROUTES.forget((region,))
     else:
         _ROUTES.record((region,), lambda routes: [r for r in routes if r["id"] != route["id"]] + [route])
-
-
-def _created(route: dict) -> float:
-    """When Mailgun created ``route`` (RFC 2822), as a number; 0 when it does not say."""
-    try:
-        return parsedate_to_datetime(route.get("created_at") or "").timestamp()
-    except (TypeError, ValueError):
-        return 0.0
 
 
 def _actions_of(route: dict) -> list[str]:
@@ -157,7 +149,7 @@ class ReceiverRouteProvider(BaseProvider):
                  and r["expression"] == route["expression"] and _actions_of(r) == _actions_of(route)]
         if not twins:
             return route
-        first = min(twins, key=lambda r: (_created(r), r["id"]))
+        first = min(twins, key=lambda r: (dates.timestamp(r.get("created_at")), r["id"]))
         client.delete_route(route["id"])
         _ROUTES.forget((region,))
         kept = client.get_route(first["id"])

@@ -17,16 +17,22 @@ CHANGE_BATCH_PATH = re.compile(r"^/2013-04-01/hostedzone/([^/]+)/rrset/?$")
 def create_app():
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    return ExactDeletes(DomainDispatcherApplication(create_backend_app))
+    return StrictChangeBatches(DomainDispatcherApplication(create_backend_app))
 
 
-class ExactDeletes:
-    """Route 53 refuses a DELETE that does not repeat the record set as it stands (name, type,
-    TTL and every value), and then applies nothing of the batch: InvalidChangeBatch, "Tried to
-    delete resource record set [name='…', type='…'] but it was not found" or "… but the values
-    provided do not match the current values". moto deletes whatever has the name and type, and
-    answers 200 for a set that is gone; this layer says what Route 53 says. It is what a retried
-    batch meets when its first attempt was applied but the answer lost."""
+class StrictChangeBatches:
+    """Route 53's refusals that moto does not make; a refused batch applies nothing (InvalidChangeBatch).
+
+    - A DELETE must repeat the record set as it stands (name, type, TTL and every value): "Tried to
+      delete resource record set [name='…', type='…'] but it was not found" or "… but the values
+      provided do not match the current values". moto deletes whatever has the name and type, and
+      answers 200 for a set that is gone. It is what a retried batch meets when its first attempt was
+      applied but the answer lost.
+    - A TXT value must be one or more quoted character strings of at most 255 characters each:
+      "Invalid Resource Record: FATAL problem: CharacterStringTooLong (Value is too long) encountered
+      with '…'" and "… InvalidCharacterString (Value should be enclosed in quotation marks) encountered
+      with '…'" (the messages users report from Route 53: boto3 issue #1462, presslabs/zinc #155,
+      rusoto #1046). moto stores any text, so a splitting regression would pass without this."""
 
     def __init__(self, app):
         self.app = app
@@ -37,7 +43,7 @@ class ExactDeletes:
             return self.app(environ, start_response)
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
-        refusal = _delete_refusal(match.group(1), body)
+        refusal = _txt_refusal(body) or _delete_refusal(match.group(1), body)
         if refusal is None:
             return self.app(environ, start_response)
         error, _ = render_injected_error(400, "InvalidChangeBatch")
@@ -79,6 +85,42 @@ def _delete_refusal(zone_id: str, body: bytes) -> Optional[str]:
                  sorted(v.text or "" for v in rrset.iter(f"{{{ROUTE53_XMLNS}}}Value")))
         if given != current[(name, rtype)]:
             return f"{said} but the values provided do not match the current values"
+    return None
+
+
+CHARACTER_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+MAX_CHARACTER_STRING = 255
+
+
+def _txt_refusal(body: bytes) -> Optional[str]:
+    try:
+        changes = list(ElementTree.fromstring(body).iter(f"{{{ROUTE53_XMLNS}}}Change"))
+    except ElementTree.ParseError:
+        return None
+    for change in changes:
+        rrset = change.find(f"{{{ROUTE53_XMLNS}}}ResourceRecordSet")
+        if change.findtext(f"{{{ROUTE53_XMLNS}}}Action") == "DELETE" or rrset is None \
+                or rrset.findtext(f"{{{ROUTE53_XMLNS}}}Type") not in ("TXT", "SPF"):
+            continue
+        for value in (v.text or "" for v in rrset.iter(f"{{{ROUTE53_XMLNS}}}Value")):
+            problem = _txt_problem(value)
+            if problem:
+                return f"Invalid Resource Record: FATAL problem: {problem} encountered with '{value}'"
+    return None
+
+
+def _txt_problem(value: str) -> Optional[str]:
+    rest, strings = value.strip(), []
+    while rest:
+        found = CHARACTER_STRING.match(rest)
+        if not found:
+            return "InvalidCharacterString (Value should be enclosed in quotation marks)"
+        strings.append(re.sub(r"\\(.)", r"\1", found.group(1)))
+        rest = rest[found.end():].lstrip()
+    if not strings:
+        return "InvalidCharacterString (Value should be enclosed in quotation marks)"
+    if any(len(text) > MAX_CHARACTER_STRING for text in strings):
+        return "CharacterStringTooLong (Value is too long)"
     return None
 
 

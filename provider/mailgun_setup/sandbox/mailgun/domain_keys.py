@@ -102,7 +102,7 @@ class DomainKeyStore:
         for key in self.keys(domain):
             if key.selector == selector:
                 return key
-        raise NotFound(f"domain key {selector} not found for {domain.name}")
+        raise NotFound("domain key not found")
 
     def create(self, domain: Domain, selector: str, bits: Optional[int], pem: Optional[str]) -> DomainKey:
         selector = (selector or "").strip().lower()
@@ -145,8 +145,8 @@ class DomainKeyStore:
     def delete(self, domain: Domain, selector: str) -> None:
         key = self.find(domain, selector)
         with self._lock:
-            if key.active:
-                raise BadRequest(f"key {selector} is active: deactivate it before deleting it")
+            if key.active and sum(k.active for k in self.keys(domain)) == 1:
+                raise BadRequest("cannot delete domain key: must have at least one active domain key")
             self._keys[domain.id].remove(key)
 
     def rename(self, domain: Domain, selector: str) -> None:
@@ -224,14 +224,14 @@ def register(app: Flask, backend: MailgunBackend, region: str) -> None:
     @app.put("/v4/domains/<authority>/keys/<selector>/activate")
     def activate_domain_key(authority, selector):
         key = store.activate(backend.get_domain(region, authority), selector)
-        return jsonify({"message": "domain key activated", "authority_name": authority, "selector": key.selector,
-                        "is_active": True})
+        return jsonify({"message": "domain key activated", "authority": authority, "selector": key.selector,
+                        "active": True})
 
     @app.put("/v4/domains/<authority>/keys/<selector>/deactivate")
     def deactivate_domain_key(authority, selector):
         key = store.deactivate(backend.get_domain(region, authority), selector)
-        return jsonify({"message": "domain key deactivated", "authority_name": authority, "selector": key.selector,
-                        "is_active": False})
+        return jsonify({"message": "domain key deactivated", "authority": authority, "selector": key.selector,
+                        "active": False})
 
     @app.put("/v3/domains/<name>/dkim_selector")
     def update_dkim_selector(name):
@@ -248,12 +248,13 @@ def register(app: Flask, backend: MailgunBackend, region: str) -> None:
         if enabled not in ("true", "false"):
             raise BadRequest("rotation_enabled must be true or false")
         interval = request.form.get("rotation_interval") or ""
+        if interval and enabled != "true":
+            raise BadRequest("rotation_interval is not allowed unless also enabling DKIM rotation")
         if enabled == "true":
             match = INTERVAL.match(interval)
             if not match or _days(match) < 5:
                 raise BadRequest("rotation_interval must be at least 5 days (e.g. 5d or 120h)")
-        store.rotation[name] = {"rotation_enabled": enabled == "true",
-                                "rotation_interval": interval if enabled == "true" else ""}
+        store.rotation[name] = {"rotation_enabled": enabled, "rotation_interval": interval}
         return jsonify({"message": "rotation settings updated", **store.rotation[name]})
 
     @app.post("/v1/dkim_management/domains/<name>/rotate")
@@ -261,7 +262,7 @@ def register(app: Flask, backend: MailgunBackend, region: str) -> None:
         domain = backend.get_domain(region, name)
         if not domain.use_automatic_sender_security:
             raise BadRequest("automatic sender security is not enabled for this domain")
-        return jsonify({"message": "rotation started"})
+        return jsonify({"message": "ok"})
 
 
 INTERVAL = re.compile(r"^(?P<n>[0-9]+)(?P<unit>[hd])$")

@@ -21,7 +21,6 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from email.utils import formatdate
 from typing import Optional
 
 from flask import Flask, jsonify, request
@@ -33,6 +32,12 @@ ROLES = ("admin", "basic", "sending", "developer")
 KINDS = ("user", "domain", "web")
 WEB_KEY_MAX_LIFETIME = 86400
 SENDING_PATH = re.compile(r"^/v3/(?P<domain>[^/]+)/messages(?:\.mime)?$")
+
+
+def spec_time(at: float) -> str:
+    """A keys API date as Mailgun's API 3.0.0 spec gives it (KeyInfoResp: ``^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}$``,
+    UTC without an offset, e.g. ``2026-01-23T10:16:00``), the layout Mailgun's Go client parses."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(at))
 
 
 class Forbidden(MailgunError):
@@ -50,7 +55,7 @@ class ApiKey:
     secret: str = field(default_factory=lambda: f"{secrets.token_hex(16)}-{secrets.token_hex(4)}-{secrets.token_hex(4)}",
                         repr=False)
     id: str = field(default_factory=lambda: secrets.token_hex(12))
-    created_at: str = field(default_factory=lambda: formatdate(usegmt=True))
+    created_at: str = field(default_factory=lambda: spec_time(time.time()))
     is_disabled: bool = False
     disabled_reason: Optional[str] = None
 
@@ -60,9 +65,11 @@ class ApiKey:
     def to_json(self, with_secret: bool = False) -> dict:
         data = {"id": self.id, "description": self.description, "kind": self.kind, "role": self.role,
                 "created_at": self.created_at, "updated_at": self.created_at, "domain_name": self.domain_name,
-                "requestor": None, "user_name": self.user_name, "is_disabled": self.is_disabled,
-                "disabled_reason": self.disabled_reason,
-                "expires_at": formatdate(self.expires_at, usegmt=True) if self.expires_at else None}
+                "requestor": None, "user_name": self.user_name, "is_disabled": self.is_disabled}
+        if self.disabled_reason:  # optional string: absent rather than null
+            data["disabled_reason"] = self.disabled_reason
+        if self.expires_at:  # optional: absent rather than null (Mailgun's Go client refuses a null date)
+            data["expires_at"] = spec_time(self.expires_at)
         if with_secret:
             data["secret"] = self.secret
         return data
