@@ -48,8 +48,10 @@ def _dkim_txt(records: Sequence[dict]) -> Optional[dict]:
 def rotation_between(domain: str, old_records: Sequence[dict], new_records: Sequence[dict]) -> Optional[Rotation]:
     """The rotation an update of ``domain``'s records carries out, if its DKIM key moves to a new selector."""
     old, new = _dkim_txt(old_records), _dkim_txt(new_records)
-    if old is None or new is None or old["name"] == new["name"]:
-        return None
+    suffix = f"._domainkey.{domain}"
+    if old is None or new is None or old["name"] == new["name"] or not old["name"].endswith(suffix) \
+            or not new["name"].endswith(suffix):
+        return None  # no key of this domain moved (or the records are another subdomain's now)
     return Rotation(domain, old, new)
 
 
