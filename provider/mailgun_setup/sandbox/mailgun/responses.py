@@ -167,7 +167,7 @@ def create_app(backend: MailgunBackend, region: str) -> Flask:
         credential, generated = backend.create_credential(region, name, _field("login"), _field("password"))
         payload = {"message": "Created 1 credentials pair(s)"}
         if generated:
-            payload["credentials"] = {credential.login: credential.password}
+            payload["credentials"] = {credential.login: generated}
         return jsonify(payload)
 
     @app.put("/v3/domains/<name>/credentials/<login>")
