@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, request
 
 from . import keys, messages
+from ..mail import http as mail_http
 from .models import BadRequest, MailgunBackend, MailgunError
 
 TRUE_WORDS = {"true", "yes", "1", "on"}
@@ -93,6 +94,7 @@ def create_app(backend: MailgunBackend, region: str) -> Flask:
 
     keys.register(app, backend)
     messages.register(app, backend, region)
+    mail_http.register(app, backend, region)  # signing key, stored messages, events
 
     # --- domains ----------------------------------------------------------
     # Only the paths of Mailgun's API 3.0.0 spec: list/create/get/update/verify under /v4,
