@@ -20,12 +20,13 @@ from .resources.mailgun_domain import MailgunDomain
 from .resources.api_key import ApiKey
 from .resources.route import ReceiverRoute
 from .resources.sender import SenderIdentity
+from .resources.signing_key import WebhookSigningKey
 from .resources.webhook import Webhook
 
 __version__ = "0.2.0"
 
 __all__ = [
-    "MailgunDomain", "SenderIdentity", "ReceiverRoute", "Webhook", "ApiKey", "Dmarc",
+    "MailgunDomain", "SenderIdentity", "ReceiverRoute", "Webhook", "WebhookSigningKey", "ApiKey", "Dmarc",
     "MailgunSetupError", "ConfigError", "UsageError", "VerificationError",
     "UNVERIFIED", "IN_PROGRESS", "VERIFIED", "FAILED",
 ]
