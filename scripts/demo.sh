@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the sandbox (run by `make demo` inside `mailgun-setup sandbox run`):
 # the sandbox stack from empty to Verified with its senders and route, its outputs, the
-# records as DNS serves them, a no-change preview, then destroy. The project is copied to a temporary folder so the demo's state and
+# records as DNS serves them, a mail sent and one received, a no-change preview, then destroy. The project is copied to a temporary folder so the demo's state and
 # the encryption salt Pulumi writes into the stack file never touch the clone.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,6 +22,8 @@ step "pulumi up"
 time pulumi up --yes --non-interactive --skip-preview
 step "stack outputs"
 pulumi stack output --json
+step "mail: one sent over SMTP with a sender's outputs, one received through a route"
+pulumi stack output senderPasswords --json --show-secrets | python "$ROOT/scripts/demo_mail.py" mail.company.com
 step "what the authoritative DNS server serves now (dig @${MAILGUN_SETUP_NAMESERVERS})"
 for q in "mail.company.com TXT" "mg._domainkey.mail.company.com TXT" "mail.company.com MX" \
          "_mailgun-setup.mail.company.com TXT" "email.mg.example.org CNAME"; do

@@ -385,3 +385,16 @@ def test_webhook_and_api_key_rules_name_every_path():
                      "domains[0].webhooks[2].kind", "apiKeys[0].role", "apiKeys[1].domain", "apiKeys[2].role",
                      "apiKeys[3].domain", "apiKeys[4].name"):
         assert expected in paths, (expected, problems)
+
+
+def test_webhook_signing_key_is_optional_and_takes_only_rotate():
+    from mailgun_setup.config import SigningKeySpec
+    base = {"domains": [{"name": "mail.company.com"}]}
+    assert parse_stack_config(base).webhook_signing_key is None
+    assert parse_stack_config({**base, "webhookSigningKey": {}}).webhook_signing_key == SigningKeySpec()
+    assert parse_stack_config({**base, "webhookSigningKey": {"rotate": "2026-12"}}).webhook_signing_key.rotate == \
+        "2026-12"
+    with pytest.raises(ConfigError) as bad:
+        parse_stack_config({**base, "webhookSigningKey": {"rotate": 3, "key": "x"}})
+    text = str(bad.value)
+    assert "webhookSigningKey.rotate" in text and "webhookSigningKey.key: unknown key" in text

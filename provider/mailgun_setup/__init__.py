@@ -21,12 +21,14 @@ from .resources.api_key import ApiKey
 from .resources.lookup import get_domain
 from .resources.route import ReceiverRoute
 from .resources.sender import SenderIdentity
+from .resources.signing_key import WebhookSigningKey
 from .resources.webhook import Webhook
 
 __version__ = "0.2.0"
 
 __all__ = [
-    "MailgunDomain", "SenderIdentity", "ReceiverRoute", "Webhook", "ApiKey", "Dmarc", "get_domain",
+    "MailgunDomain", "SenderIdentity", "ReceiverRoute", "Webhook", "WebhookSigningKey", "ApiKey", "Dmarc",
+    "get_domain",
     "MailgunSetupError", "ConfigError", "UsageError", "VerificationError",
     "UNVERIFIED", "IN_PROGRESS", "VERIFIED", "FAILED",
 ]

@@ -42,6 +42,7 @@ DOMAIN_KEYS = ("name", "region", "dkimKeyLength", "dkimSelector", "retentionDays
 WEBHOOK_KEYS = ("kind", "urls")
 API_KEY_KEYS = ("name", "role", "description", "domain", "expiration")
 SENDER_KEYS = ("username", "password")
+SIGNING_KEY_KEYS = ("rotate",)
 ROUTE_KEYS = ("recipient", "action", "description", "priority")
 
 
@@ -91,6 +92,13 @@ class StackConfig:
     verify_timeout: int
     domains: tuple[DomainSpec, ...]
     api_keys: tuple["ApiKeySpec", ...] = ()
+    webhook_signing_key: Optional["SigningKeySpec"] = None  # None: not managed by this stack
+
+
+@dataclass(frozen=True)
+class SigningKeySpec:
+    """``webhookSigningKey: {}`` (read the account's key) or ``{rotate: "2026-12"}`` (change to regenerate)."""
+    rotate: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -131,9 +139,21 @@ def parse_stack_config(raw: Mapping[str, Any]) -> StackConfig:
         first_seen.setdefault(domain.name, path)
         domains.append(domain)
     api_keys = _api_keys(raw.get("apiKeys"), "apiKeys", set(first_seen), problems)
+    signing_key = _signing_key(raw.get("webhookSigningKey"), "webhookSigningKey", problems)
     if problems:
         raise ConfigError(problems)
-    return StackConfig(dns=dns, verify_timeout=timeout, domains=tuple(domains), api_keys=tuple(api_keys))
+    return StackConfig(dns=dns, verify_timeout=timeout, domains=tuple(domains), api_keys=tuple(api_keys),
+                       webhook_signing_key=signing_key)
+
+
+def _signing_key(value: Any, path: str, problems: list[Problem]) -> Optional[SigningKeySpec]:
+    if value is None:
+        return None
+    entry = rules.mapping(value, path, SIGNING_KEY_KEYS, problems)
+    if entry is None:
+        return None
+    rotate = rules.string(entry.get("rotate"), f"{path}.rotate", problems)
+    return SigningKeySpec(rotate=rotate)
 
 
 # --- one entry of each list ----------------------------------------------------------

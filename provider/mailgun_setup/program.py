@@ -20,10 +20,11 @@ from .resources.api_key import ApiKey
 from .resources.mailgun_domain import MailgunDomain
 from .resources.route import ReceiverRoute
 from .resources.sender import SenderIdentity
+from .resources.signing_key import WebhookSigningKey
 from .resources.webhook import Webhook
 
 PROJECT = "mailgun-setup"
-KEYS = ("dns", "verifyTimeout", "domains", "apiKeys", "apiKey", "cloudflareApiToken")
+KEYS = ("dns", "verifyTimeout", "domains", "apiKeys", "apiKey", "cloudflareApiToken", "webhookSigningKey")
 
 
 def collect_config(lookup: Callable[[str], Any]) -> dict[str, Any]:
@@ -34,7 +35,7 @@ def collect_config(lookup: Callable[[str], Any]) -> dict[str, Any]:
         value = lookup(f"{PROJECT}:{key}")
         if value is None:
             continue
-        if isinstance(value, str) and key in ("domains", "apiKeys", "verifyTimeout"):
+        if isinstance(value, str) and key in ("domains", "apiKeys", "verifyTimeout", "webhookSigningKey"):
             try:
                 value = json.loads(value)
             except ValueError:
@@ -111,3 +112,6 @@ def main() -> None:
     pulumi.export("senderPasswords", pulumi.Output.secret(passwords))
     if keys:
         pulumi.export("apiKeys", keys)
+    if config.webhook_signing_key is not None:  # a secret output (the resource marks key secret)
+        signing = WebhookSigningKey("webhook-signing-key", rotate=config.webhook_signing_key.rotate)
+        pulumi.export("webhookSigningKey", signing.key)

@@ -136,7 +136,7 @@ def test_lost_answer_to_a_credential_create_makes_no_duplicate_and_a_usable_pass
     _drop_next(sandbox, "/credentials$")
     password = client.create_credential(name, f"support@{name}", None)
     assert [c["login"] for c in client.list_credentials(name)] == [f"support@{name}"]
-    assert password and sandbox.mailgun.credentials[name][f"support@{name}"].password == password
+    assert password and sandbox.mailgun.credentials[name][f"support@{name}"].accepts(password)
 
 
 def test_lost_answer_to_a_domain_create_makes_one_domain(client, sandbox, unique):

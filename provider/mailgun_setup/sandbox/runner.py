@@ -18,6 +18,7 @@ from .faults import ControlledApp, ServiceControl
 from .mailgun import responses as mailgun_responses
 from .mailgun.models import MailgunBackend
 from .mailgun.verification import check_record
+from .mail.servers import MailServers
 from .ratelimit import RateLimit, RateLimitedApp, cloudflare_refusal, mailgun_refusal, route53_refusal
 
 HOST = "127.0.0.1"
@@ -83,6 +84,7 @@ class Sandbox:
         self.cloudflare = CloudflareBackend({cloudflare_token})
         self.mailgun: Optional[MailgunBackend] = None
         self.dns: Optional[SandboxDnsServer] = None
+        self.mail: Optional[MailServers] = None
         self.services: dict[str, _HttpService] = {}
         # One limit per account, off by default; Mailgun's US and EU APIs share theirs.
         self.rate_limits = {"mailgun": RateLimit(), "route53": RateLimit(), "cloudflare": RateLimit()}
@@ -109,6 +111,9 @@ class Sandbox:
             self._serve("route53", RateLimitedApp(route53.create_app(), limits["route53"], route53_refusal,
                                                   exempt=lambda path: not path.startswith("/2013-04-01/")),
                         route53.render_injected_error, settings=limits["route53"].settings)
+            # mail: SMTP submission per region and the inbound MX (sandbox/mail)
+            self.mail = MailServers(self.mailgun, self.host, free_port).start()
+            self.mail.mail.api_urls.update({region: self.url(f"mailgun-{region}") for region in ("us", "eu")})
         except Exception:
             self.stop()
             raise
@@ -127,6 +132,9 @@ class Sandbox:
             service.server.shutdown()
             service.server.server_close()
         self.services.clear()
+        if self.mail:
+            self.mail.stop()
+            self.mail = None
         if self.dns:
             self.dns.stop()
             self.dns = None
@@ -159,6 +167,9 @@ class Sandbox:
             "MAILGUN_API_URL_EU": self.url("mailgun-eu"),
             "MAILGUN_API_KEY": self.mailgun_api_key,
             "MAILGUN_SETUP_NAMESERVERS": self.nameservers,
+            "MAILGUN_SETUP_SMTP_US": self.mail.address("smtp-us"),
+            "MAILGUN_SETUP_SMTP_EU": self.mail.address("smtp-eu"),
+            "MAILGUN_SETUP_MX": self.mail.address("mx"),
         }
 
     def request_log(self, service: str) -> list:

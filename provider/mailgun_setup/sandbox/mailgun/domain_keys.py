@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify, request
 
 from .extensions import attached
-from .models import ATOM, BadRequest, DnsRecord, Domain, MailgunBackend, NotFound
+from .models import ATOM, BadRequest, DnsRecord, Domain, MailgunBackend, NotFound, generate_dkim_key
 
 BITS = (1024, 2048)
 
@@ -41,7 +41,7 @@ class DomainKey:
     selector: str
     bits: int
     public_key: str  # base64 DER, as published in the TXT record
-    private_pem: Optional[bytes] = field(default=None, repr=False)
+    private_pem: Optional[str] = field(default=None, repr=False)
     active: bool = False
     created_at: str = field(default_factory=lambda: formatdate(usegmt=True))
 
@@ -54,15 +54,7 @@ class DomainKey:
         return {"signing_domain": self.signing_domain, "selector": self.selector, "dns_record": record}
 
 
-def new_key_pair(bits: int) -> tuple[str, bytes]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
-    der = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
-    return base64.b64encode(der).decode(), pem
-
-
-def _imported(pem: str) -> tuple[str, bytes, int]:
+def _imported(pem: str) -> tuple[str, str, int]:
     try:
         key = serialization.load_pem_private_key(pem.encode(), password=None)
     except (ValueError, TypeError):
@@ -70,7 +62,7 @@ def _imported(pem: str) -> tuple[str, bytes, int]:
     if not isinstance(key, rsa.RSAPrivateKey) or key.key_size not in BITS:
         raise BadRequest("pem must hold an RSA key of 1024 or 2048 bits")
     der = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return base64.b64encode(der).decode(), pem.encode(), key.key_size
+    return base64.b64encode(der).decode(), pem, key.key_size
 
 
 class DomainKeyStore:
@@ -114,7 +106,7 @@ class DomainKeyStore:
             bits = bits or 1024
             if bits not in BITS:
                 raise BadRequest("bits must be 1024 or 2048")
-            public, private = new_key_pair(bits)
+            private, public = generate_dkim_key(bits)
         with self._lock:
             if any(k.selector == selector for k in self.keys(domain)):
                 raise BadRequest(f"a key with selector {selector} already exists for {domain.name}")

@@ -7,6 +7,8 @@ region; routes are account-wide but region-bound.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import re
 import secrets
 import string
@@ -109,6 +111,8 @@ class Domain:
     authority_selector: str = ""
     authority_public_key: str = ""
     deleting_until: Optional[float] = None  # deletion accepted, finishing in the background
+    # PEM of the private half of dkim_public_key: signs what the mail servers accept; no API exports it.
+    dkim_private_key: str = field(default="", repr=False)
     smtp_password: str = ""
     state: str = "unverified"
     id: str = field(default_factory=lambda: secrets.token_hex(12))
@@ -162,11 +166,26 @@ class Domain:
         }
 
 
+def hash_password(password: str, salt: Optional[bytes] = None) -> str:
+    """``scrypt$<salt hex>$<hash hex>``: the emulator keeps no SMTP password in plain text."""
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2 ** 12, r=8, p=1, dklen=32)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def password_matches(stored: str, password: str) -> bool:
+    _, salt, _ = stored.split("$")
+    return hmac.compare_digest(stored, hash_password(password, bytes.fromhex(salt)))
+
+
 @dataclass
 class Credential:
     login: str
-    password: str
+    password_hash: str = field(repr=False)
     created_at: str = field(default_factory=rfc2822_utc)
+
+    def accepts(self, password: str) -> bool:
+        return password_matches(self.password_hash, password or "")
 
     def to_json(self) -> dict:
         return {"created_at": self.created_at, "login": self.login, "mailbox": self.login, "size_bytes": None}
@@ -197,11 +216,18 @@ def _check_settings(values: dict) -> None:
             raise BadRequest(f"{key} must be one of {', '.join(allowed)}")
 
 
-def generate_dkim_public_key(bits: int) -> str:
-    """A real RSA key pair; Mailgun publishes the public half as base64 DER (SubjectPublicKeyInfo)."""
+def generate_dkim_key(bits: int) -> tuple[str, str]:
+    """A real RSA key pair: (private key PEM, public half as Mailgun publishes it: base64 DER
+    SubjectPublicKeyInfo)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
     der = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return base64.b64encode(der).decode()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                            serialization.NoEncryption()).decode()
+    return pem, base64.b64encode(der).decode()
+
+
+def generate_dkim_public_key(bits: int) -> str:
+    return generate_dkim_key(bits)[1]
 
 
 def generate_password(length: int = 24) -> str:
@@ -296,13 +322,14 @@ class MailgunBackend:
         _check_settings(options)
         with self._lock:
             ttl = self._plan_ttl(message_ttl)
-        public_key = generate_dkim_public_key(dkim_key_size)
+        private_key, public_key = generate_dkim_key(dkim_key_size)
         with self._lock:
             self._purge_deleted()
             if name in self.domains:
                 raise BadRequest("This domain name is already taken")
             domain = Domain(name=name, region=region, dkim_key_size=dkim_key_size, dkim_selector=selector,
-                            dkim_public_key=public_key, web_prefix=web_prefix, message_ttl=ttl,
+                            dkim_public_key=public_key, dkim_private_key=private_key, web_prefix=web_prefix,
+                            message_ttl=ttl,
                             smtp_password=options.pop("smtp_password", None) or generate_password())
             for key, value in options.items():
                 if value is not None and hasattr(domain, key):
@@ -396,7 +423,9 @@ class MailgunBackend:
             items = list(self.credentials[domain.name].values())
         return len(items), items[skip:skip + limit]
 
-    def create_credential(self, region: str, name: str, login: str, password: Optional[str]) -> tuple[Credential, bool]:
+    def create_credential(self, region: str, name: str, login: str,
+                          password: Optional[str]) -> tuple[Credential, Optional[str]]:
+        """The new credential and, when Mailgun generated it, the password (shown once, then only its hash is kept)."""
         with self._lock:
             domain = self.get_domain(region, name)
             login = self._login_for(domain, login)
@@ -405,9 +434,9 @@ class MailgunBackend:
             self._check_password(password)
             if login in self.credentials[domain.name]:
                 raise BadRequest(f"Credentials for {login} already exist")
-            credential = Credential(login, password)
+            credential = Credential(login, hash_password(password))
             self.credentials[domain.name][login] = credential
-            return credential, generated
+            return credential, password if generated else None
 
     def change_password(self, region: str, name: str, login: str, password: str) -> None:
         with self._lock:
@@ -416,9 +445,9 @@ class MailgunBackend:
             if credential is None:
                 raise NotFound("Credentials not found")
             self._check_password(password or "")
-            if credential.password == password:
+            if credential.accepts(password):
                 raise BadRequest("New password must differ from the current one")
-            credential.password = password
+            credential.password_hash = hash_password(password)
 
     def delete_credential(self, region: str, name: str, login: Optional[str]) -> int:
         with self._lock:
@@ -535,3 +564,49 @@ class MailgunBackend:
             table = self.tracking[self.get_domain(region, name).name]
             table[kind] = active
             return dict(table)
+
+    # --- hooks for the mail servers (sandbox/mail) ------------------------
+    def active_dkim_key(self, name: str) -> "DkimKey":
+        """The key that signs mail of ``name`` now: its own, or its DKIM authority's (the root whose
+        record the domain publishes). The one place a signer asks; a rotation changes only this."""
+        with self._lock:
+            domain = self.domains.get((name or "").lower())
+            if domain is None:
+                raise NotFound("Domain not found")
+            authority = self.domains.get(domain.dkim_authority or "")
+            if authority is not None and authority.dkim_selector == domain.authority_selector:
+                return DkimKey(authority.name, authority.dkim_selector, authority.dkim_private_key)
+            return DkimKey(domain.name, domain.dkim_selector, domain.dkim_private_key)
+
+    def smtp_login(self, region: str, login: str, password: str) -> Domain:
+        """The sending domain of an SMTP login whose password matches, else Unauthorized (no detail:
+        an unknown login and a wrong password look the same)."""
+        login = (login or "").strip().lower()
+        with self._lock:
+            self._purge_deleted()
+            domain = self.domains.get(login.rpartition("@")[2])
+            credential = None if domain is None or domain.region != region else \
+                self.credentials[domain.name].get(login)
+        if credential is None or not credential.accepts(password):
+            raise Unauthorized("Authentication credentials invalid")
+        return domain
+
+    def receiving_domain(self, name: str) -> Domain:
+        """The domain that receives mail for ``name``: it must exist and its receiver (MX) records be
+        Verified (valid at the last verify), else NotFound/BadRequest saying why."""
+        with self._lock:
+            self._purge_deleted()
+            domain = self.domains.get((name or "").lower())
+        if domain is None:
+            raise NotFound(f"{name} is not a Mailgun domain of this account")
+        invalid = [r for r in domain.receiving_records() if r.valid != "valid"]
+        if invalid:
+            raise BadRequest(f"{name}: receiver records not Verified ({', '.join(f'MX {r.value} {r.valid}' for r in invalid)})")
+        return domain
+
+
+@dataclass(frozen=True)
+class DkimKey:
+    domain: str  # d= (the DKIM authority's name when the root signs for a subdomain)
+    selector: str  # s=
+    private_key: str = field(repr=False)  # PEM

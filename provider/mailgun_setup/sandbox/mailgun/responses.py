@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, request
 
 from . import domain_keys, keys, messages
+from ..mail import http as mail_http
 from .models import BadRequest, MailgunBackend, MailgunError
 
 TRUE_WORDS = {"true", "yes", "1", "on"}
@@ -94,6 +95,7 @@ def create_app(backend: MailgunBackend, region: str) -> Flask:
     keys.register(app, backend)
     messages.register(app, backend, region)
     domain_keys.register(app, backend, region)
+    mail_http.register(app, backend, region)  # signing key, stored messages, events
 
     # --- domains ----------------------------------------------------------
     # Only the paths of Mailgun's API 3.0.0 spec: list/create/get/update/verify under /v4,
@@ -168,7 +170,7 @@ def create_app(backend: MailgunBackend, region: str) -> Flask:
         credential, generated = backend.create_credential(region, name, _field("login"), _field("password"))
         payload = {"message": "Created 1 credentials pair(s)"}
         if generated:
-            payload["credentials"] = {credential.login: credential.password}
+            payload["credentials"] = {credential.login: generated}
         return jsonify(payload)
 
     @app.put("/v3/domains/<name>/credentials/<login>")
