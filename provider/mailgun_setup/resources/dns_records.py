@@ -40,6 +40,10 @@ def _wanted(props: dict) -> dict:
 ZONE_FIELDS = ("provider", "zone_id", "zone_name", "nameservers")
 
 
+def _is_dkim_key(key: tuple[str, str]) -> bool:
+    return key[1] == "TXT" and "._domainkey." in key[0]
+
+
 def _same_place(olds: dict, news: dict) -> bool:
     """Whether the zone found for ``olds`` still answers ``news``: same domain, DNS choice and
     zone setting. Then check() keeps it instead of asking the DNS API again. A zone deleted
@@ -164,7 +168,12 @@ class DomainRecordsProvider(BaseProvider):
 
     def _before_us(self, props: dict, found: dict) -> dict:
         """The values ``found`` in the zone that stay on destroy: there before us, unless another
-        mailgun-setup stack put them there."""
+        mailgun-setup stack put them there. A DKIM key of ours found there is never somebody else's (each
+        key is new, made by Mailgun for this domain): a run of ours wrote it and was interrupted before
+        saving, so it is ours to remove."""
+        wanted = _wanted(props)
+        found = {k: [v for v in values if not (_is_dkim_key(k) and v in wanted.get(k, ()))]
+                 for k, values in found.items()}
         found = {k: v for k, v in found.items() if v}
         return {} if not found or self.other_stacks(props["domain"], props) else found
 
