@@ -51,6 +51,11 @@ def inventory(zones: dict[str, str | list[str]], domains: Iterable[tuple[str, st
     return found
 
 
+def _mechanisms(spf: str) -> list[str]:
+    """An SPF record's terms other than its version and its `all` (whose qualifier a merge keeps)."""
+    return [t for t in spf.split()[1:] if t.lstrip("+-~?") != "all"]
+
+
 def mismatches(project, stack: str, zones: dict[str, str | list[str]], domains: Iterable[tuple[str, str]],
                foreign: Iterable[tuple[str, str]] = ()) -> list[str]:
     """What the sandbox and the state disagree on, both ways (empty when they agree). ``foreign``:
@@ -94,6 +99,13 @@ def mismatches(project, stack: str, zones: dict[str, str | list[str]], domains: 
     served = {(name, rtype, normalised(rtype, value)) for records_ in found["dns"].values()
               for name, rtype, value in records_ if (name, rtype) in declared}
     others = {(f[0], f[1], normalised(f[1], f[2])) for f in foreign if len(f) == 3}
+    # Our SPF merged into one somebody else wrote at the name (the merge keeps their terms and their
+    # `all`) is served as one record holding every mechanism of ours: that is ours, merged.
+    for name, rtype, value in [x for x in ours if x[2].startswith("v=spf1")]:
+        merged = {x for x in served if x[:2] == (name, rtype) and x[2].startswith("v=spf1")
+                  and set(_mechanisms(value)) <= set(_mechanisms(x[2]))}
+        if merged and (name, rtype, value) not in served:
+            served = (served - merged) | {(name, rtype, value)}
     problems += [f"DNS {rtype} {name}: {value[:60]!r} in state, not in the zone" for name, rtype, value in sorted(ours - served)]
     problems += [f"DNS {rtype} {name}: {value[:60]!r} in the zone at our name, not in state" for name, rtype, value
                  in sorted(served - ours - others)]

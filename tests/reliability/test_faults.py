@@ -217,13 +217,16 @@ def test_each_fault_ends_in_completion_or_a_clear_error_and_a_rerun_converges(
         at = want
         answered = sum(1 for r in sandbox.request_log(SERVICES[service][0]) if r.status == 429)
         text = run.stdout + run.stderr
-        errors = _errors(text)
-        names_it = bool(errors) and any(re.search(named, line) for line in errors)
+        diagnostics = text[text.find("Diagnostics:"):] if "Diagnostics:" in text else ""
+        found = re.search(named, diagnostics)  # the error's own lines, a traceback's last line included
+        names_it = found is not None
+        traceback = "Traceback (most recent call last)" in diagnostics
         left = settle(want)
         ledger.record(POINT, lasting[service], run.returncode != 0 and names_it and not left,
                       ("the run completed: the fault did not outlast the retries" if run.returncode == 0 else
-                       f"failed {'naming the service and the call' if names_it else 'WITHOUT naming ' + named}: "
-                       f"{error_of(text)}")
+                       f"failed naming the service and the call: {found.group(0)}"
+                       + (" (printed inside a Python traceback)" if traceback else "")
+                       if names_it else f"failed WITHOUT naming {named}: {error_of(text)}")
                       + f"; re-run converged: {not left}" + (f"; left: {left}" if left else ""),
                       answered_429=answered, run_seconds=seconds)
     assert not ledger.failed(POINT), ledger.failed(POINT)
