@@ -105,11 +105,12 @@ def _run_line(results: dict, count: int) -> list[str]:
     elif outcome.get("exitstatus") != 0:
         failing = sorted(t.split("::")[-1] for t, o in (outcome.get("tests") or {}).items() if o == "failed")
         lines += ["", f"**This run was not green: pytest exited {outcome.get('exitstatus')} "
-                      f"({outcome.get('failed', 0)} failed, {outcome.get('passed', 0)} passed)"
+                      f"(of the reliability tests {outcome.get('failed', 0)} failed, {outcome.get('passed', 0)} passed)"
                   + (f"; failing reliability tests: {', '.join(f'`{t}`' for t in failing)}" if failing else "")
                   + ".**"]
     else:
-        lines += ["", f"pytest: green (exit 0, {outcome.get('passed', 0)} passed, {outcome.get('skipped', 0)} skipped)."]
+        lines += ["", f"pytest: green (the whole session exited 0; of the reliability tests {outcome.get('passed', 0)} "
+                  f"passed, {outcome.get('skipped', 0)} skipped)."]
     return lines
 
 

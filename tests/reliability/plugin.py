@@ -10,7 +10,9 @@ import pytest
 from .ledger import Ledger
 
 _LEDGER = Ledger()
-_OUTCOMES: dict[str, str] = {}  # nodeid -> passed | failed | skipped (the worst phase wins)
+# nodeid -> passed | failed | skipped (the worst phase wins). A conftest's runtest hooks see only the
+# tests under its folder: these are the reliability tests' outcomes; the exit status is the session's.
+_OUTCOMES: dict[str, str] = {}
 _RANK = {"passed": 0, "skipped": 1, "failed": 2}
 
 

@@ -93,7 +93,7 @@ def test_a_deliberately_broken_rule_shows_on_the_page_as_a_failure_of_the_expect
     assert code == 0, page
     assert results["commit"] == head and results["pytest"]["exitstatus"] == 0
     assert "**3 / 3**" in _row(page, "Bad input catalogue") and "FAIL" not in page
-    assert "pytest: green (exit 0" in page and f"commit {head[:10]}" in page
+    assert "pytest: green (the whole session exited 0" in page and f"commit {head[:10]}" in page
 
     code, results, page = _run_and_render(tmp_path, flip=True)
     assert code == 1
