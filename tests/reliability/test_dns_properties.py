@@ -30,6 +30,7 @@ SUFFIX = st.sampled_from(["com", "org", "co.uk", "com.au", "io", "de"])
 def prove(ledger):
     """Run a hypothesis property and record whether it held."""
     def run(name: str, prop) -> None:
+        ledger.expect(POINT, [name])
         try:
             prop()
         except Exception as exc:

@@ -54,7 +54,7 @@ def test_a_rotation_killed_at_each_write_converges(tmp_path, sandbox_env, sandbo
     spec = base_spec(project.zone)
     name = spec["domains"][0]["name"]
     cases = [f"DKIM rotation killed after write {k}" for k in KILL_POINTS]
-    ledger.expect(f"{POINT}-rotation", cases)
+    ledger.expect(POINT, cases)
     project.apply(spec)
     try:
         for k, case in zip(KILL_POINTS, cases):
@@ -71,9 +71,9 @@ def test_a_rotation_killed_at_each_write_converges(tmp_path, sandbox_env, sandbo
                 problems.append("the new key's record is not served")
             if key_store(sandbox.mailgun).most_active[name] > 1:
                 problems.append("two keys were active at once")
-            ledger.record(f"{POINT}-rotation", case, not problems,
+            ledger.record(POINT, case, not problems,
                           ("killed" if killed else "the run finished before this write: not interrupted")
                           + ("; " + "; ".join(problems) if problems else ""))
     finally:
         project.destroy()
-    assert not ledger.failed(f"{POINT}-rotation"), "\n".join(ledger.failed(f"{POINT}-rotation"))
+    assert not ledger.failed(POINT), "\n".join(ledger.failed(POINT))

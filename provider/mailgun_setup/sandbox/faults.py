@@ -3,8 +3,8 @@
 Every emulator is wrapped in :class:`ControlledApp`, a WSGI middleware that
   * records each request (method, path, status) so tests can count API calls;
   * injects faults chosen at run time: a status (429 with ``Retry-After``, 5xx…)
-    or added latency, for requests whose method and path match, a set number
-    of times;
+    or added latency, for requests whose method and path (and, where one path serves
+    several operations, body) match, a set number of times;
   * can reset a connection (``reset``): closed before the request is applied, no answer;
   * can serve a request and then drop its answer (``drop_answer``): the change is made,
     the client sees the connection close, as after a timeout or a reset;
@@ -14,6 +14,7 @@ Every emulator is wrapped in :class:`ControlledApp`, a WSGI middleware that
 """
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
@@ -31,6 +32,7 @@ CONTROL_PREFIX = "/_sandbox/"
 class FaultRule:
     path: str = ".*"  # regular expression, searched in the request path
     method: Optional[str] = None  # None matches every method
+    body: Optional[str] = None  # regular expression searched in the request body (None: any body)
     status: Optional[int] = None  # answer with this status instead of serving
     retry_after: Optional[float] = None  # seconds, sent as Retry-After with the status
     latency: float = 0.0  # seconds to wait before serving (or failing)
@@ -40,8 +42,10 @@ class FaultRule:
     reset: bool = False  # close the connection without serving the request (nothing is applied)
     id: int = 0
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, body: bytes = b"") -> bool:
         if self.method and self.method.upper() != method.upper():
+            return False
+        if self.body is not None and re.search(self.body, body.decode("utf-8", "replace")) is None:
             return False
         return re.search(self.path, path) is not None
 
@@ -81,6 +85,8 @@ class ServiceControl:
         rule = FaultRule(**kwargs)
         rule.id = next(self._ids)
         re.compile(rule.path)
+        if rule.body is not None:
+            re.compile(rule.body)
         with self._lock:
             self._rules.append(rule)
         return rule
@@ -89,10 +95,14 @@ class ServiceControl:
         with self._lock:
             self._rules.clear()
 
-    def take_fault(self, method: str, path: str) -> Optional[FaultRule]:
+    def wants_body(self) -> bool:
+        with self._lock:
+            return any(rule.body is not None for rule in self._rules)
+
+    def take_fault(self, method: str, path: str, body: bytes = b"") -> Optional[FaultRule]:
         with self._lock:
             for rule in self._rules:
-                if rule.matches(method, path):
+                if rule.matches(method, path, body):
                     if rule.count is not None:
                         rule.count -= 1
                         if rule.count <= 0:
@@ -129,7 +139,11 @@ class ControlledApp:
         if path.startswith(CONTROL_PREFIX):
             return self._control(environ, start_response, method, path)
         query = environ.get("QUERY_STRING", "")
-        rule = self.control.take_fault(method, path)
+        body = b""
+        if self.control.wants_body():  # read it once, hand the app a copy
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            environ["wsgi.input"] = io.BytesIO(body)
+        rule = self.control.take_fault(method, path, body)
         if rule and rule.latency:
             time.sleep(rule.latency)
         if rule and rule.status:
