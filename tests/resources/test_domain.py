@@ -133,3 +133,61 @@ def test_a_domain_already_in_state_asks_mailgun_nothing_at_check(sandbox, sandbo
     sandbox.clear_request_logs()
     assert _check_failures(props, props["name"]) == {}
     assert not sandbox.request_log("mailgun-us") and not sandbox.request_log("mailgun-eu")
+
+
+# --- domain settings and automatic sender security rotation ----------------------------------------
+def test_declared_settings_are_sent_read_back_by_refresh_and_repaired_in_place(account, mailgun, unique):
+    provider = DomainProvider()
+    name = f"mail.{unique}.com"
+    props = _inputs(name, spam_action="block", wildcard=True, web_scheme="https", require_tls=True)
+    outputs = provider.create(props).outs
+    domain = mailgun.get_domain(name)["domain"]
+    assert (domain["spam_action"], domain["wildcard"], domain["web_scheme"], domain["require_tls"]) == (
+        "block", True, "https", True)
+    mailgun.update_domain(name, spam_action="tag", web_scheme="http")  # changed in the dashboard
+    refreshed = provider.read(name, outputs).outs
+    assert (refreshed["spam_action"], refreshed["web_scheme"]) == ("tag", "http")
+    diff = provider.diff(name, refreshed, props)
+    assert diff.changes and not diff.replaces  # shown by refresh, repaired in place
+    provider.update(name, refreshed, props)
+    domain = mailgun.get_domain(name)["domain"]
+    assert (domain["spam_action"], domain["web_scheme"]) == ("block", "https")
+
+
+def test_undeclared_settings_are_left_to_mailgun_and_never_diff(account, mailgun, unique):
+    provider = DomainProvider()
+    name = f"mail.{unique}.com"
+    props = _inputs(name)
+    outputs = provider.create(props).outs
+    mailgun.update_domain(name, spam_action="tag")
+    refreshed = provider.read(name, outputs).outs
+    assert refreshed["spam_action"] is None and not provider.diff(name, refreshed, props).changes
+
+
+def test_settings_are_checked_at_preview_naming_the_field_and_the_rule():
+    failures = DomainProvider().check({}, {"name": "mail.company.com", "spam_action": "maybe", "web_scheme": "ftp",
+                                           "wildcard": "yes", "dkim_rotation_days": 3}).failures
+    reasons = {f.property: f.reason for f in failures}
+    assert reasons["spam_action"] == "must be one of disabled, block, tag, got 'maybe'"
+    assert reasons["web_scheme"] == "must be one of http, https, got 'ftp'"
+    assert reasons["wildcard"].startswith("must be true or false")
+    assert reasons["dkim_rotation_days"].startswith("must be")
+
+
+def test_automatic_rotation_interval_in_place_both_ways(account, sandbox, unique):
+    from mailgun_setup.sandbox.mailgun.domain_keys import key_store
+    provider = DomainProvider()
+    name = f"mail.{unique}.com"
+    props = _inputs(name, automatic_sender_security=True, dkim_rotation_days=30)
+    outputs = provider.create(props).outs
+    assert key_store(sandbox.mailgun).rotation[name] == {"rotation_enabled": "true", "rotation_interval": "30d"}
+    shorter = {**props, "dkim_rotation_days": 7}
+    assert not provider.diff(name, outputs, shorter).replaces
+    outputs = provider.update(name, outputs, shorter).outs
+    assert key_store(sandbox.mailgun).rotation[name]["rotation_interval"] == "7d"
+    off = {**props, "dkim_rotation_days": None}
+    provider.update(name, outputs, off)
+    assert key_store(sandbox.mailgun).rotation[name]["rotation_enabled"] == "false"
+    needs_ass = DomainProvider().check({}, {"name": name, "dkim_rotation_days": 7}).failures
+    assert [(f.property, f.reason) for f in needs_ass] == [
+        ("dkim_rotation_days", "needs automatic_sender_security: Mailgun only rotates the keys it hosts")]
