@@ -168,12 +168,7 @@ class DomainRecordsProvider(BaseProvider):
 
     def _before_us(self, props: dict, found: dict) -> dict:
         """The values ``found`` in the zone that stay on destroy: there before us, unless another
-        mailgun-setup stack put them there. A DKIM key of ours found there is never somebody else's (each
-        key is new, made by Mailgun for this domain): a run of ours wrote it and was interrupted before
-        saving, so it is ours to remove."""
-        wanted = _wanted(props)
-        found = {k: [v for v in values if not (_is_dkim_key(k) and v in wanted.get(k, ()))]
-                 for k, values in found.items()}
+        mailgun-setup stack put them there."""
         found = {k: v for k, v in found.items() if v}
         return {} if not found or self.other_stacks(props["domain"], props) else found
 
@@ -199,8 +194,11 @@ class DomainRecordsProvider(BaseProvider):
                      news.get("nameservers") or (), news.get("zone_name"), say=pulumi.log.info)
             old = during
         found = publish.sync(backend, zone, old, wanted, keep)
-        # Record sets new to this update may hold values from before us too (e.g. tracking turned on).
-        keep.update(self._before_us(news, {k: v for k, v in found.items() if k not in old}))
+        # Record sets new to this update may hold values from before us too (e.g. tracking turned on). Not a
+        # new DKIM key's record: the key was made by Mailgun for this rotation, so a run of ours published it
+        # and was interrupted before saving.
+        fresh = {k: v for k, v in found.items() if k not in old and not _is_dkim_key(k)}
+        keep.update(self._before_us(news, fresh))
         return UpdateResult({**news, "keep": _keys(keep)})
 
     def delete(self, id_: str, props: dict) -> None:
