@@ -14,6 +14,7 @@ both ``--secret``) or the usual environment (``MAILGUN_API_KEY``, AWS's chain,
 ``pulumi preview`` fails before anything is written.
 """
 from .dmarc import Dmarc
+from .dns.custom import CustomDns, RecordRequest
 from .errors import ConfigError, MailgunSetupError, UsageError, VerificationError
 from .mailgun.facts import FAILED, IN_PROGRESS, UNVERIFIED, VERIFIED
 from .resources.mailgun_domain import MailgunDomain
@@ -28,7 +29,7 @@ __version__ = "0.2.0"
 
 __all__ = [
     "MailgunDomain", "SenderIdentity", "ReceiverRoute", "Webhook", "WebhookSigningKey", "ApiKey", "Dmarc",
-    "get_domain",
+    "get_domain", "CustomDns", "RecordRequest",
     "MailgunSetupError", "ConfigError", "UsageError", "VerificationError",
     "UNVERIFIED", "IN_PROGRESS", "VERIFIED", "FAILED",
 ]

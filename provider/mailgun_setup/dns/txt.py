@@ -13,10 +13,10 @@ def quote_txt(value: str) -> str:
 
     Strings are cut on character boundaries: a multi-byte UTF-8 character cut in two would make
     neither string valid text, and the value would not read back."""
-    return " ".join('"' + chunk.replace("\\", "\\\\").replace('"', '\\"') + '"' for chunk in _chunks(value))
+    return " ".join('"' + chunk.replace("\\", "\\\\").replace('"', '\\"') + '"' for chunk in split_txt(value))
 
 
-def _chunks(value: str) -> list[str]:
+def split_txt(value: str) -> list[str]:
     """``value`` in as few pieces of at most 255 UTF-8 bytes as whole characters allow."""
     chunks, current, size = [], [], 0
     for char in value:

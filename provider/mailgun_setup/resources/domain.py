@@ -91,10 +91,11 @@ def rotation_problems(olds: dict, news: dict) -> list[Problem]:
                                          f"new key side by side while it rotates, and receivers find a key by its "
                                          f"selector): set dkim_selector to a new name too, e.g. "
                                          f"{news['dkim_selector']}{int(float(news['dkim_key_length']))}")]
-    if selector_changed and news.get("mode") == "manual":
-        return [Problem("dkim_selector", "a DKIM key rotation publishes the new key before it signs, which needs the "
-                                         "records written by the product (route53, cloudflare or auto with "
-                                         "credentials); with dns: manual, keep the selector and key length")]
+    if selector_changed and news.get("mode") in ("manual", "custom"):
+        return [Problem("dkim_selector", f"a DKIM key rotation publishes the new key before it signs, which needs the "
+                                         f"records written by the product (route53, cloudflare or auto with "
+                                         f"credentials); with dns {news.get('mode')}, keep the selector and key "
+                                         f"length")]
     return []
 
 

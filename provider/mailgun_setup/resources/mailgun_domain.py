@@ -21,7 +21,9 @@ from pulumi.runtime.config import get_config
 from .. import rules
 from ..dmarc import Dmarc
 from ..dns.backend import DEFAULT_DNS, DNS_MODES, resolve_mode
-from ..dns.names import zone_id_backend
+from ..dns.custom import CustomDns, foreign_txt
+from ..dns.custom import requests as custom_requests
+from ..dns.names import in_zone, zone_for, zone_id_backend
 from ..errors import UsageError
 from ..mailgun.facts import (AUTOMATIC_SENDER_SECURITY_SELECTORS, DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
                              MAX_ROUTES, MAX_SENDERS, MX_PRIORITY, REGIONS, RETENTION_DAYS, SMTP_HOSTS,
@@ -94,8 +96,11 @@ def _validate(resource_name: str, name: Any, region: Any, dkim_key_length: Any, 
                        ("automatic_sender_security", automatic_sender_security)):
         if _plain(value, key, found) is not None and not isinstance(value, bool):
             found.append(Problem(key, f"must be True or False, got {rules.shown(value)}"))
-    if _plain(dns, "dns", found) is not None:
+    if _plain(dns, "dns", found) is not None and not isinstance(dns, CustomDns):
         rules.choice(dns, "dns", found, DNS_MODES)
+    if isinstance(dns, CustomDns) and not callable(dns.writer):
+        found.append(Problem("dns.writer", f"must be a function (record, opts) -> pulumi.Resource, got "
+                                           f"{type(dns.writer).__name__}"))
     for key, value, allowed in (("region", region, REGIONS), ("dkim_key_length", dkim_key_length, DKIM_KEY_LENGTHS),
                                 ("retention_days", retention_days, RETENTION_DAYS)):
         if value is not None and not isinstance(value, pulumi.Output):
@@ -118,7 +123,8 @@ class MailgunDomain(pulumi.ComponentResource):
     :param receiving: also write and verify the MX records (needed by :class:`ReceiverRoute`).
     :param tracking: also write the click/open tracking CNAME ``email.<name>``.
     :param dns: ``route53`` | ``cloudflare`` | ``manual`` (a sheet, nothing written) | ``auto``
-        (the first with credentials whose zones hold the name; manual without any).
+        (the first with credentials whose zones hold the name; manual without any) | a :class:`CustomDns`
+        (the program's own DNS resources write the records, verified in the same ``up``).
     :param zone: the zone to write into, by name or id (an Output of a zone resource works);
         default: the longest public zone that holds ``name``.
     :param verify_timeout: seconds ``pulumi up`` waits for verification before failing.
@@ -154,7 +160,7 @@ class MailgunDomain(pulumi.ComponentResource):
     def __init__(self, resource_name: str, *, name: str, region: pulumi.Input[str] = DEFAULT_REGION,
                  dkim_key_length: pulumi.Input[int] = DEFAULT_DKIM_KEY_LENGTH,
                  dkim_selector: str = DEFAULT_DKIM_SELECTOR, retention_days: pulumi.Input[Optional[int]] = None,
-                 receiving: bool = False, tracking: bool = False, dns: str = DEFAULT_DNS,
+                 receiving: bool = False, tracking: bool = False, dns: "str | CustomDns" = DEFAULT_DNS,
                  zone: pulumi.Input[Optional[str]] = None,
                  verify_timeout: pulumi.Input[int] = DEFAULT_VERIFY_TIMEOUT, dmarc: Optional[Dmarc] = None,
                  automatic_sender_security: bool = False, dkim_rotation_days: pulumi.Input[Optional[int]] = None,
@@ -174,7 +180,12 @@ class MailgunDomain(pulumi.ComponentResource):
         self.dkim_selector: str = dkim_selector.strip().lower()
         self.receiving, self.tracking = receiving, tracking
         self.owner = f"{pulumi.get_project()}/{pulumi.get_stack()}"
-        self.mode = resolve_mode(dns.strip().lower(), get_config(f"{CONFIG_NAMESPACE}:cloudflareApiToken"))
+        self.custom: Optional[CustomDns] = dns if isinstance(dns, CustomDns) else None
+        if self.custom is not None:
+            self.mode = "custom"
+            self.custom_zone = self._custom_zone(resource_name, self.custom)
+        else:
+            self.mode = resolve_mode(dns.strip().lower(), get_config(f"{CONFIG_NAMESPACE}:cloudflareApiToken"))
         self.region = pulumi.Output.from_input(region)
         # Filled in by SenderIdentity / ReceiverRoute as the program declares them.
         self.sender_logins: list[str] = []
@@ -184,7 +195,7 @@ class MailgunDomain(pulumi.ComponentResource):
         domain_inputs = DomainInputs(
             name=self.name, region=region, dkim_key_length=dkim_key_length, dkim_selector=self.dkim_selector,
             retention_days=retention_days, tracking=tracking, receiving=receiving, owner=self.owner,
-            automatic_sender_security=automatic_sender_security, mode=self.record_mode, **settings)
+            automatic_sender_security=automatic_sender_security, mode=self.line_mode, **settings)
         self.domain = Domain(resource_name, domain_inputs, opts=child)
         # Carried by everything that lives inside the Mailgun domain: replaced with it.
         self.identity = identity(domain_inputs)
@@ -204,7 +215,12 @@ class MailgunDomain(pulumi.ComponentResource):
             lambda owner: claim_value(owner, self.sender_logins, self.route_recipients))
 
         writes: list[pulumi.Resource] = []
-        if self.manual:
+        if self.custom is not None:
+            self.dns_provider = pulumi.Output.from_input("custom")
+            self.zone = pulumi.Output.from_input(self.custom_zone)
+            self.nameservers = []  # the zone's own, found from its NS records
+            writes = self._write_with(self.custom, resource_name, automatic_sender_security)
+        elif self.manual:
             named = zone if isinstance(zone, pulumi.Output) or not zone_id_backend(zone) else None
             self.dns_provider = pulumi.Output.from_input("manual")
             self.zone = pulumi.Output.from_input(named)  # a zone id means nothing on the sheet
@@ -229,13 +245,13 @@ class MailgunDomain(pulumi.ComponentResource):
             lines.append(Record(f"{shape['type']} {shape['name']}{suffix}", RecordInputs(
                 domain=self.name, purpose=shape["purpose"], type=shape["type"], name=shape["name"],
                 value=source.apply(lambda found, s=shape: _value_of(s, found)), priority=shape.get("priority"),
-                mode=self.record_mode, nameservers=self.nameservers, zone=self.zone), opts=after_writes))
+                mode=self.line_mode, nameservers=self.nameservers, zone=self.zone), opts=after_writes))
 
         self.dmarc_status = pulumi.Output.from_input(None)
         if self.dmarc_record:
             dmarc_line = Record(f"TXT {self.dmarc_record['name']}", RecordInputs(
                 domain=self.name, purpose="DMARC", type="TXT", name=self.dmarc_record["name"],
-                value=self.dmarc_record["value"], mode=self.record_mode, nameservers=self.nameservers,
+                value=self.dmarc_record["value"], mode=self.line_mode, nameservers=self.nameservers,
                 zone=self.zone), opts=after_writes)
             lines.append(dmarc_line)
             self.dmarc_status = dmarc_line.status
@@ -257,6 +273,48 @@ class MailgunDomain(pulumi.ComponentResource):
                                                                 "name": claim_name(self.name), "value": value})
         self.register_outputs({"sender_status": self.sender_status, "receiver_status": self.receiver_status,
                                "smtp_host": self.smtp_host, "dns_provider": self.dns_provider})
+
+    def _custom_zone(self, resource_name: str, custom: CustomDns) -> str:
+        where = f"MailgunDomain({resource_name!r}).dns"
+        try:
+            zone = zone_for(self.name, custom.zone)
+        except ValueError as exc:
+            raise UsageError(Problem(f"{where}.zone", str(exc))) from None
+        if not in_zone(self.name, zone):
+            raise UsageError(Problem(f"{where}.zone", f"{self.name} is not inside the zone {zone}: every record "
+                                                      f"would be named outside it"))
+        return zone
+
+    def _write_with(self, custom: CustomDns, resource_name: str, automatic_sender_security: bool) -> list:
+        """Ask the program's writer for a resource per record; what it returns is what the lines wait for."""
+        where = f"MailgunDomain({resource_name!r}).dns"
+        wanted = [(shape, (self.receiver_records if shape["type"] == "MX" else self.sender_records).apply(
+            lambda found, s=shape: _value_of(s, found)))
+            for shape in expected_shapes(self.name, self.dkim_selector, self.receiving, self.tracking,
+                                         automatic_sender_security)
+            if not (custom.spf_merged and shape["purpose"] == "SPF")]
+        if self.dmarc_record:
+            wanted.append(({"purpose": "DMARC", "type": "TXT", "name": self.dmarc_record["name"]},
+                           pulumi.Output.from_input(self.dmarc_record["value"])))
+        wanted.append(({"purpose": "ownership", "type": "TXT", "name": claim_name(self.name)}, self.claim))
+        refusals = foreign_txt([shape for shape, _ in wanted if shape["purpose"] in ("SPF", "DMARC")],
+                               self.dmarc_record)
+        if refusals:
+            raise UsageError([Problem(where, refusal) for refusal in refusals])
+        made: list[pulumi.Resource] = []
+        for ask in custom_requests(wanted, self.custom_zone, resource_name):
+            result = custom.writer(ask, pulumi.ResourceOptions(parent=self))
+            if result is not None and not isinstance(result, pulumi.Resource):
+                raise UsageError(Problem(where, f"the writer must return the pulumi.Resource that publishes "
+                                                f"{ask.type} {ask.name} (or None), got {type(result).__name__}"))
+            if result is not None and all(result is not r for r in made):
+                made.append(result)
+        return made
+
+    @property
+    def line_mode(self) -> str:
+        """How record lines and the Domain see the records: written by us, by the program's writer, or by hand."""
+        return "custom" if self.custom is not None else self.record_mode
 
     @property
     def manual(self) -> bool:
