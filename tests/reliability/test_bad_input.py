@@ -272,6 +272,12 @@ CASES = {
     "action": lambda: mg.ReceiverRoute("action", sender=first, actions=["drop()"]),
     "stop-first": lambda: mg.ReceiverRoute("stop-first", sender=first, actions=["stop()", "store()"]),
     "not-a-sender": lambda: mg.ReceiverRoute("not-a-sender", sender=f"s1@in.{u}.com", actions="stop()"),
+    "writer-returns": lambda: mg.MailgunDomain("writer-returns", name=f"wr.{u}.com",
+                                               dns=mg.CustomDns(lambda record, opts: record.name, zone=f"{u}.com")),
+    "writer-zone": lambda: mg.MailgunDomain("writer-zone", name=f"wz.{u}.com",
+                                            dns=mg.CustomDns(lambda record, opts: None, zone=f"other-{u}.com")),
+    "writer-spf": lambda: mg.MailgunDomain("writer-spf", name=f"fs.{u}-spf.com",
+                                           dns=mg.CustomDns(lambda record, opts: None, zone=f"{u}-spf.com")),
 }
 for name, declare in CASES.items():
     case(name, declare)
@@ -311,6 +317,12 @@ def _code_cases(u: str) -> list[Case]:
         c("stop-first", "stop() before another action", f"{R}('stop-first').actions[0]", "stop() must be the last action"),
         c("not-a-sender", "a string where a SenderIdentity is needed", f"{R}('not-a-sender').sender",
           "must be a mailgun_setup.SenderIdentity, got str"),
+        c("writer-returns", "a DNS writer that returns something that is not a resource", f"{D}('writer-returns').dns",
+          f"the writer must return the pulumi.Resource that publishes TXT mg._domainkey.wr.{u}.com (or None), got str"),
+        c("writer-zone", "a DNS writer's records named outside its zone", f"{D}('writer-zone').dns.zone",
+          f"wz.{u}.com is not inside the zone other-{u}.com"),
+        c("writer-spf", "a foreign SPF where a DNS writer would write ours", f"{D}('writer-spf').dns",
+          f"fs.{u}-spf.com already has an SPF record that is not ours ('v=spf1 include:_spf.google.com ~all')"),
     ]
 
 
@@ -323,6 +335,8 @@ def test_code_api_misuse_fails_preview_naming_argument_and_rule(tmp_path, sandbo
     cli = PulumiCli(root, offline_env(tmp_path / "state", tmp_path / "home", base={**os.environ, **sandbox_env}))
     cli.run("stack", "init", "dev")
     cli.run("config", "set", "unique", unique)
+    spf_zone = new_zone(sandbox_env, "route53", f"{unique}-spf.com")  # somebody's SPF where a writer would write
+    add_foreign("route53", spf_zone, f"fs.{unique}-spf.com", "TXT", ["v=spf1 include:_spf.google.com ~all"])
     sandbox.clear_request_logs()
     result = cli.run("preview", check=False)
     output = result.stdout + result.stderr  # a misuse not rejected logs "[key] NOT REJECTED": its case misses
