@@ -17,28 +17,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
-from . import rules
+from . import fields, rules
 from .dmarc import Dmarc
 from .mailgun.keys import ROLES as API_KEY_ROLES
 from .mailgun.webhooks import KINDS as WEBHOOK_KINDS, MAX_URLS as MAX_WEBHOOK_URLS
 from .dns.backend import DNS_MODES, DEFAULT_DNS
 from .errors import ConfigError
-from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
-                            MAX_DESCRIPTION, MAX_DOMAINS, MAX_ROUTES, MAX_SENDERS, PRIORITY_RANGE, REGIONS,
-                            RETENTION_DAYS, match_recipient)
-from .resources.domain import problems as domain_problems
+from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, MAX_DESCRIPTION,
+                            MAX_DOMAINS, MAX_ROUTES, MAX_SENDERS, PRIORITY_RANGE, match_recipient)
+from .resources.domain import FIELDS as DOMAIN_FIELDS
 from .rules import Problem
 from .verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
 
 MAX_API_KEYS = 10
 
-# Domain settings: stack-config key -> MailgunDomain argument (rules: resources.domain.problems).
-SETTING_KEYS = {"spamAction": "spam_action", "wildcard": "wildcard", "webScheme": "web_scheme",
-                "requireTls": "require_tls", "forceDkimAuthority": "force_dkim_authority",
-                "dkimRotationDays": "dkim_rotation_days"}
-DOMAIN_KEYS = ("name", "region", "dkimKeyLength", "dkimSelector", "retentionDays", "receiving",
-               "tracking", "automaticSenderSecurity", "dns", "zone", "dmarc", "senders", "routes", "webhooks",
-               *SETTING_KEYS)
+# The domain's own keys come from its declaration (resources.domain.FIELDS); its lists follow them.
+DOMAIN_KEYS = (*fields.keys(DOMAIN_FIELDS), "senders", "routes", "webhooks")
 WEBHOOK_KEYS = ("kind", "urls")
 API_KEY_KEYS = ("name", "role", "description", "domain", "expiration")
 SENDER_KEYS = ("username", "password")
@@ -162,32 +156,22 @@ def _domain(entry: Any, path: str, stack_dns: Optional[str], problems: list[Prob
     entry = rules.mapping(entry, path, DOMAIN_KEYS, problems)
     if entry is None:
         return None
-    name = rules.domain_name(entry.get("name"), f"{path}.name", problems)
-    region = rules.choice(rules.get(entry, "region", DEFAULT_REGION), f"{path}.region", problems, REGIONS)
-    key_length = rules.choice(rules.get(entry, "dkimKeyLength", DEFAULT_DKIM_KEY_LENGTH), f"{path}.dkimKeyLength",
-                         problems, DKIM_KEY_LENGTHS)
-    selector = rules.selector(rules.get(entry, "dkimSelector", DEFAULT_DKIM_SELECTOR), f"{path}.dkimSelector", problems)
-    retention = (rules.choice(entry["retentionDays"], f"{path}.retentionDays", problems, RETENTION_DAYS)
-                 if entry.get("retentionDays") is not None else None)
-    receiving = rules.boolean(rules.get(entry, "receiving", False), f"{path}.receiving", problems)
-    tracking = rules.boolean(rules.get(entry, "tracking", False), f"{path}.tracking", problems)
-    automatic = rules.boolean(rules.get(entry, "automaticSenderSecurity", False), f"{path}.automaticSenderSecurity",
-                              problems)
-    settings = {arg: entry[key] for key, arg in SETTING_KEYS.items() if entry.get(key) is not None}
-    keys_of = {arg: key for key, arg in SETTING_KEYS.items()}
-    problems += [Problem(f"{path}.{keys_of[p.path]}", p.rule) for p in
-                 domain_problems({**settings, "automatic_sender_security": automatic}) if p.path in keys_of]
-    dns = rules.choice(entry["dns"], f"{path}.dns", problems, DNS_MODES) if entry.get("dns") is not None else stack_dns
-    zone = rules.zone(entry.get("zone"), f"{path}.zone", name, dns, problems)
+    given = fields.from_config(DOMAIN_FIELDS, entry)
+    given["dns"] = stack_dns if given["dns"] is None else given["dns"]
+    clean = fields.validate(fields.in_config(DOMAIN_FIELDS), given, problems, path=lambda f: f"{path}.{f.key}")
+    name = clean["name"]
     webhooks = _webhooks(entry.get("webhooks"), f"{path}.webhooks", problems)
-    dmarc = Dmarc.from_config(entry["dmarc"], f"{path}.dmarc", problems) if entry.get("dmarc") is not None else None
     senders, usernames = _senders(entry.get("senders"), f"{path}.senders", name, problems)
     routes = _routes(entry.get("routes"), f"{path}.routes", usernames, problems)
-    if isinstance(entry.get("routes"), (list, tuple)) and entry["routes"] and receiving is False:
+    if isinstance(entry.get("routes"), (list, tuple)) and entry["routes"] and clean["receiving"] is False:
         problems.append(Problem(f"{path}.routes", "routes need receiving: true on the domain"))
-    return DomainSpec(name=name, region=region, dkim_key_length=key_length, dkim_selector=selector,
-                      retention_days=retention, receiving=receiving, tracking=tracking, dns=dns, zone=zone, dmarc=dmarc, webhooks=tuple(webhooks),
-                      automatic_sender_security=automatic, settings=tuple(settings.items()),
+    settings = tuple((f.name, clean[f.name]) for f in DOMAIN_FIELDS
+                     if f.group == "setting" and given.get(f.name) is not None)
+    return DomainSpec(name=name, region=clean["region"], dkim_key_length=clean["dkim_key_length"],
+                      dkim_selector=clean["dkim_selector"], retention_days=clean["retention_days"],
+                      receiving=clean["receiving"], tracking=clean["tracking"], dns=clean["dns"], zone=clean["zone"],
+                      dmarc=clean["dmarc"], webhooks=tuple(webhooks),
+                      automatic_sender_security=clean["automatic_sender_security"], settings=settings,
                       senders=tuple(senders), routes=tuple(routes))
 
 
