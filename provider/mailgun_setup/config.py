@@ -24,21 +24,98 @@ from .mailgun.webhooks import KINDS as WEBHOOK_KINDS, MAX_URLS as MAX_WEBHOOK_UR
 from .dns.backend import DNS_MODES, DEFAULT_DNS
 from .errors import ConfigError
 from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, MAX_DESCRIPTION,
-                            MAX_DOMAINS, MAX_ROUTES, MAX_SENDERS, PRIORITY_RANGE, match_recipient)
+                            MAX_DOMAINS, MAX_ROUTES, MAX_SENDERS, PASSWORD_LENGTH, PRIORITY_RANGE, match_recipient)
 from .resources.domain import FIELDS as DOMAIN_FIELDS
 from .rules import Problem
 from .verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
 
 MAX_API_KEYS = 10
 
-# The domain's own keys come from its declaration (resources.domain.FIELDS); its lists follow them.
-DOMAIN_KEYS = (*fields.keys(DOMAIN_FIELDS), "senders", "routes", "webhooks")
-WEBHOOK_KEYS = ("kind", "urls")
-API_KEY_KEYS = ("name", "role", "description", "domain", "expiration")
-SENDER_KEYS = ("username", "password")
-SIGNING_KEY_KEYS = ("rotate",)
-ROUTE_KEYS = ("recipient", "action", "description", "priority")
+MAX_API_KEY_EXPIRATION = 10 * 365 * 86400
+SECRET = {"type": "object", "required": ["secure"], "properties": {"secure": {"type": "string"}},
+          "description": "a value encrypted by `pulumi config set --secret`"}
+_LOCAL = r"[A-Za-z0-9._%+-]{1,64}"
+_URL = r'https?://[^\s"/]+[^\s"]*'
+_ACTION = (r'^\s*(forward\s*\(\s*"(' + _URL + "|" + _LOCAL + r'@[^"@\s]+\.[^"@\s]+)"\s*\)'
+           r'|store\s*\(\s*(notify\s*=\s*"' + _URL + r'"\s*)?\)|stop\s*\(\s*\))\s*$')
+Field = fields.Field
 
+# The stack file's keys besides the domain's own (those are resources.domain.FIELDS). The rules of
+# these lists relate entries to each other (a route's recipient, a key's domain), so the functions
+# below apply them; each key, default, schema and doc is declared here, once.
+STACK_FIELDS = (
+    Field("dns", key="dns", default=DEFAULT_DNS, schema={"enum": list(DNS_MODES)},
+          doc="Where the records go for every domain that does not say: route53, cloudflare, manual or auto."),
+    Field("verify_timeout", key="verifyTimeout", default=DEFAULT_VERIFY_TIMEOUT,
+          schema={"anyOf": [{"type": "integer", "minimum": VERIFY_TIMEOUT_RANGE[0], "maximum": VERIFY_TIMEOUT_RANGE[1]},
+                            {"type": "string", "pattern": r"^\s*\d+\s*$"}]},  # `pulumi config set` writes a string
+          doc="Seconds `pulumi up` waits for the records to be verified before failing "
+              f"({VERIFY_TIMEOUT_RANGE[0]} to {VERIFY_TIMEOUT_RANGE[1]})."),
+    Field("api_key", key="apiKey", schema={"oneOf": [{"type": "string"}, SECRET]},
+          doc="The Mailgun private API key (set it with `--secret`); else env `MAILGUN_API_KEY`."),
+    Field("cloudflare_api_token", key="cloudflareApiToken", schema={"oneOf": [{"type": "string"}, SECRET]},
+          doc="A Cloudflare API token (set it with `--secret`); else env `CLOUDFLARE_API_TOKEN`."),
+    Field("domains", key="domains", required=True, doc=f"1 to {MAX_DOMAINS} subdomains (below)."),
+    Field("api_keys", key="apiKeys", doc=f"Up to {MAX_API_KEYS} Mailgun API keys to create (below)."),
+    Field("webhook_signing_key", key="webhookSigningKey",
+          doc="`{}` exports the account's HTTP webhook signing key; `{rotate: \"2026-12\"}` regenerates it "
+              "whenever the value changes."),
+)
+SENDER_FIELDS = (
+    Field("username", key="username", required=True,
+          schema={"type": "string", "pattern": f"^{_LOCAL}@.+$"},
+          doc="The SMTP login, a full address under the domain (`support@mail.company.com`)."),
+    Field("password", key="password", schema={"oneOf": [
+        {"type": "string", "minLength": PASSWORD_LENGTH[0], "maxLength": PASSWORD_LENGTH[1]}, SECRET]},
+          doc=f"{PASSWORD_LENGTH[0]}-{PASSWORD_LENGTH[1]} characters, set with `--secret`; left out, "
+              f"one is generated and exported as the secret output `senderPasswords`."),
+)
+ROUTE_FIELDS = (
+    Field("recipient", key="recipient", required=True, schema={"type": "string"},
+          doc="One of this domain's senders: mail to it is routed."),
+    Field("actions", key="action", required=True, schema={"oneOf": [
+        {"type": "string", "pattern": _ACTION},
+        {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": _ACTION}}]},
+          doc='`forward("https://…")`, `forward("someone@…")`, `store()`, `store(notify="https://…")` or '
+              '`stop()`; one or a list (`stop()` last).'),
+    Field("description", key="description", default="", schema={"type": "string", "maxLength": MAX_DESCRIPTION},
+          doc=f"At most {MAX_DESCRIPTION} characters."),
+    Field("priority", key="priority", default=0,
+          schema={"type": "integer", "minimum": PRIORITY_RANGE[0], "maximum": PRIORITY_RANGE[1]},
+          doc="Lower runs first."),
+)
+WEBHOOK_FIELDS = (
+    Field("kind", key="kind", required=True, schema={"enum": list(WEBHOOK_KINDS)}, doc="The event kind."),
+    Field("urls", key="urls", required=True, schema={"oneOf": [
+        {"type": "string", "pattern": f"^{_URL}$"},
+        {"type": "array", "minItems": 1, "maxItems": MAX_WEBHOOK_URLS,
+         "items": {"type": "string", "pattern": f"^{_URL}$"}}]},
+          doc=f"1 to {MAX_WEBHOOK_URLS} http(s) URLs called with the signed event."),
+)
+API_KEY_FIELDS = (
+    Field("name", key="name", required=True, schema={"type": "string", "pattern": fields.SELECTOR_PATTERN},
+          doc="The key's name in this stack (one DNS label)."),
+    Field("role", key="role", default="basic", schema={"enum": list(API_KEY_ROLES)}, doc="Mailgun's key role."),
+    Field("description", key="description", default="", schema={"type": "string", "maxLength": MAX_DESCRIPTION},
+          doc=f"At most {MAX_DESCRIPTION} characters."),
+    Field("domain", key="domain", schema={"type": "string"},
+          doc="A domain of this stack: the key may only send for it (role sending)."),
+    Field("expiration", key="expiration",
+          schema={"type": "integer", "minimum": 1, "maximum": MAX_API_KEY_EXPIRATION},
+          doc="Seconds until the key expires; left out, it does not."),
+)
+SIGNING_KEY_FIELDS = (
+    Field("rotate", key="rotate", schema={"type": "string"}, doc="Change the value to regenerate the key."),
+)
+# Lists inside a domain entry, with what each holds and its most entries.
+DOMAIN_LISTS = {"senders": (SENDER_FIELDS, MAX_SENDERS), "routes": (ROUTE_FIELDS, MAX_ROUTES),
+                "webhooks": (WEBHOOK_FIELDS, len(WEBHOOK_KINDS))}
+DOMAIN_KEYS = (*fields.keys(DOMAIN_FIELDS), *DOMAIN_LISTS)
+WEBHOOK_KEYS = fields.keys(WEBHOOK_FIELDS)
+API_KEY_KEYS = fields.keys(API_KEY_FIELDS)
+SENDER_KEYS = fields.keys(SENDER_FIELDS)
+SIGNING_KEY_KEYS = fields.keys(SIGNING_KEY_FIELDS)
+ROUTE_KEYS = fields.keys(ROUTE_FIELDS)
 
 @dataclass(frozen=True, repr=False)
 class SenderSpec:
@@ -223,7 +300,7 @@ def _api_keys(value: Any, path: str, domains: set[str], problems: list[Problem])
                                                       "one domain)"))
         elif role not in (None, "sending") and domain is not None:
             problems.append(Problem(f"{item}.role", f"must be sending when domain is given, got {role}"))
-        expiration = rules.integer(entry["expiration"], f"{item}.expiration", problems, 1, 10 * 365 * 86400) \
+        expiration = rules.integer(entry["expiration"], f"{item}.expiration", problems, 1, MAX_API_KEY_EXPIRATION) \
             if entry.get("expiration") is not None else None
         if name in seen:
             problems.append(Problem(f"{item}.name", f"{name} is listed more than once (first at {seen[name]})"))

@@ -16,6 +16,7 @@ from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, Upda
 from .. import records, rules
 from ..dmarc import POLICIES as DMARC_POLICIES, Dmarc
 from ..dns.backend import DEFAULT_DNS, DNS_MODES
+from ..dns.names import ZONE_ID_FORMATS
 from ..errors import ConfigError, MailgunApiError
 from ..mailgun import domain_keys, domains
 from ..mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
@@ -76,7 +77,9 @@ FIELDS: tuple[Field, ...] = (
     Field("dns", key="dns", default=DEFAULT_DNS, plain=True, stored=False, **choice(DNS_MODES),
           doc="Where the records go: route53, cloudflare, manual (a sheet) or auto; in a stack file, default: "
               "the stack's `dns`."),
-    Field("zone", key="zone", stored=False, rule=_zone, schema={"type": "string"},
+    Field("zone", key="zone", stored=False, rule=_zone,
+          schema={"anyOf": [{"type": "string", "pattern": HOSTNAME_PATTERN},
+                            *({"type": "string", "pattern": rule.pattern} for rule, _ in ZONE_ID_FORMATS.values())]},
           doc="The zone to write into, by name (a parent of `name`) or id; default: the longest public zone "
               "holding `name`."),
     Field("verify_timeout", stored=False, default=DEFAULT_VERIFY_TIMEOUT, **integer(*VERIFY_TIMEOUT_RANGE),
