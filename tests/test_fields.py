@@ -15,6 +15,13 @@ from mailgun_setup.resources.mailgun_domain import MailgunDomain
 from .resources.test_public_api import mocks  # noqa: F401 (fixture)
 
 NAME = "mail.company.com"
+
+
+@pytest.fixture
+def mocked(mocks):  # noqa: F811
+    """Pulumi's mocks for the code path, taken down afterwards (later tests read pulumi.log from stderr)."""
+    yield mocks
+    pulumi.runtime.settings.SETTINGS.engine = None
 BY_NAME = {f.name: f for f in FIELDS}
 
 # (field, a value that breaks its rule, a fragment of the rule's words); one case per rule.
@@ -63,7 +70,7 @@ def _from_check(field: str, value) -> dict:
 
 
 @pytest.mark.parametrize("field,value,words", CASES, ids=[f"{c[0]}={c[1]!r}" for c in CASES])
-def test_one_rule_one_message_from_yaml_code_and_check(mocks, field, value, words):  # noqa: F811
+def test_one_rule_one_message_from_yaml_code_and_check(mocked, field, value, words):
     declared = BY_NAME[field]
     yaml, code = _from_yaml(field, value), _from_code(field, value)
     assert words in yaml[declared.key]
@@ -74,20 +81,20 @@ def test_one_rule_one_message_from_yaml_code_and_check(mocks, field, value, word
         assert field not in DomainInputs.FIELDS or not declared.stored
 
 
-def test_verify_timeout_is_the_stacks_in_yaml_with_the_same_words(mocks):  # noqa: F811
+def test_verify_timeout_is_the_stacks_in_yaml_with_the_same_words(mocked):
     with pytest.raises(ConfigError) as caught:
         parse_stack_config({"verifyTimeout": 5, "domains": [{"name": NAME}]})
     yaml = {p.path: p.rule for p in caught.value.problems}["verifyTimeout"]
     assert _from_code("verify_timeout", 5)["verify_timeout"] == yaml == "must be between 10 and 86400, got 5"
 
 
-def test_dmarc_policy_same_words_from_a_mapping_and_a_dmarc(mocks):  # noqa: F811
+def test_dmarc_policy_same_words_from_a_mapping_and_a_dmarc(mocked):
     yaml = _from_yaml("dmarc", {"policy": "bogus"})
     code = _from_code("dmarc", mg.Dmarc(policy="bogus"))
     assert yaml == code and any(path.startswith("dmarc.") for path in code)
 
 
-def test_an_output_where_a_plain_value_is_needed(mocks):  # noqa: F811
+def test_an_output_where_a_plain_value_is_needed(mocked):
     for field in (f.name for f in FIELDS if f.plain):
         got = _from_code(field, pulumi.Output.from_input("x"))
         assert "must be a plain value, not an Output" in got[field], field
@@ -111,3 +118,15 @@ def test_stack_keys_and_inputs_come_from_the_declaration():
     for f in FIELDS:
         if f.stored and not f.required:
             assert getattr(defaults, f.name) == f.default_value(), f.name
+
+
+def test_outputs_are_declared_once_by_the_resources_annotations():
+    """A resource registers a placeholder for each ``pulumi.Output`` annotation that is not an input."""
+    from mailgun_setup.resources.domain import Domain
+    from mailgun_setup.resources.inputs import outputs_of
+    from mailgun_setup.resources.route import ReceiverRoute
+    from mailgun_setup.resources.dns_records import DomainRecords
+    props = DomainInputs(name=NAME).props(Domain)
+    assert {"state", "sender_records", "smtp_login", "effective_retention_days"} <= set(props)
+    assert props["name"] == NAME  # an output that is also an input keeps its value
+    assert "waiting" in outputs_of(ReceiverRoute) and "keep" in outputs_of(DomainRecords)

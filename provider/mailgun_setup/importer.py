@@ -70,7 +70,7 @@ def read_domain_state(spec: DomainSpec, owner: str, raw_config: dict, project: s
     checked = provider.check({}, DomainInputs(
         name=spec.name, region=spec.region, dkim_key_length=spec.dkim_key_length, dkim_selector=spec.dkim_selector,
         retention_days=spec.retention_days, tracking=spec.tracking, receiving=spec.receiving, owner=owner,
-        automatic_sender_security=spec.automatic_sender_security).props())
+        automatic_sender_security=spec.automatic_sender_security).props(Domain))
     if checked.failures:
         raise ConfigError([Problem(f.property, f.reason) for f in checked.failures])
     body = provider.existing(checked.inputs)

@@ -111,8 +111,6 @@ FIELDS: tuple[Field, ...] = (
 
 DomainInputs = inputs_class("DomainInputs", FIELDS, Inputs, __name__)
 DomainInputs.__doc__ = "The ``mailgun:Domain`` resource's inputs (declared in ``FIELDS``)."
-DomainInputs.OUTPUTS = ("state", "sender_records", "receiver_records", "smtp_host", "smtp_login", "adopted",
-                        "effective_retention_days")
 STORED = tuple(f for f in FIELDS if f.stored)
 
 # Settings changed in place through PUT /v4/domains/{name}, read back by refresh when declared.
