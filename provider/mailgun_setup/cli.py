@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import MailgunSetupError
 from .handoff import HOST_FIELD
+from .dns.names import bare
 
 
 def _start_sandbox(zone_specs: list[str]):
@@ -159,7 +160,7 @@ def doctor(args) -> int:
         findings = diagnose(args.domain, args.region, resolver=args.resolver, zone=args.zone)
     except (dns.exception.DNSException, ValueError) as exc:
         raise MailgunSetupError(f"doctor {args.domain}: {exc}") from None
-    sys.stdout.write(render(args.domain.strip().rstrip(".").lower(), args.region, findings))
+    sys.stdout.write(render(bare(args.domain), args.region, findings))
     return 0 if all(f.ok for f in findings) else 1
 
 

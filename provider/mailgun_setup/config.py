@@ -17,34 +17,105 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
-from . import rules
+from . import fields, rules
 from .dmarc import Dmarc
 from .mailgun.keys import ROLES as API_KEY_ROLES
 from .mailgun.webhooks import KINDS as WEBHOOK_KINDS, MAX_URLS as MAX_WEBHOOK_URLS
 from .dns.backend import DNS_MODES, DEFAULT_DNS
 from .errors import ConfigError
-from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
-                            MAX_DESCRIPTION, MAX_DOMAINS, MAX_ROUTES, MAX_SENDERS, PRIORITY_RANGE, REGIONS,
-                            RETENTION_DAYS, match_recipient)
-from .resources.domain import problems as domain_problems
+from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, MAX_DESCRIPTION,
+                            MAX_DOMAINS, MAX_ROUTES, MAX_SENDERS, PASSWORD_LENGTH, PRIORITY_RANGE, match_recipient)
+from .resources.domain import FIELDS as DOMAIN_FIELDS
 from .rules import Problem
 from .verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
 
 MAX_API_KEYS = 10
 
-# Domain settings: stack-config key -> MailgunDomain argument (rules: resources.domain.problems).
-SETTING_KEYS = {"spamAction": "spam_action", "wildcard": "wildcard", "webScheme": "web_scheme",
-                "requireTls": "require_tls", "forceDkimAuthority": "force_dkim_authority",
-                "dkimRotationDays": "dkim_rotation_days"}
-DOMAIN_KEYS = ("name", "region", "dkimKeyLength", "dkimSelector", "retentionDays", "receiving",
-               "tracking", "automaticSenderSecurity", "dns", "zone", "dmarc", "senders", "routes", "webhooks",
-               *SETTING_KEYS)
-WEBHOOK_KEYS = ("kind", "urls")
-API_KEY_KEYS = ("name", "role", "description", "domain", "expiration")
-SENDER_KEYS = ("username", "password")
-SIGNING_KEY_KEYS = ("rotate",)
-ROUTE_KEYS = ("recipient", "action", "description", "priority")
+MAX_API_KEY_EXPIRATION = 10 * 365 * 86400
+SECRET = {"type": "object", "required": ["secure"], "properties": {"secure": {"type": "string"}},
+          "description": "a value encrypted by `pulumi config set --secret`"}
+_LOCAL = r"[A-Za-z0-9._%+-]{1,64}"
+_URL = r'https?://[^\s"/]+[^\s"]*'
+_ACTION = (r'^\s*(forward\s*\(\s*"(' + _URL + "|" + _LOCAL + r'@[^"@\s]+\.[^"@\s]+)"\s*\)'
+           r'|store\s*\(\s*(notify\s*=\s*"' + _URL + r'"\s*)?\)|stop\s*\(\s*\))\s*$')
+Field = fields.Field
 
+# The stack file's keys besides the domain's own (those are resources.domain.FIELDS). The rules of
+# these lists relate entries to each other (a route's recipient, a key's domain), so the functions
+# below apply them; each key, default, schema and doc is declared here, once.
+STACK_FIELDS = (
+    Field("dns", key="dns", default=DEFAULT_DNS, schema={"enum": list(DNS_MODES)},
+          doc="Where the records go for every domain that does not say: route53, cloudflare, manual or auto."),
+    Field("verify_timeout", key="verifyTimeout", default=DEFAULT_VERIFY_TIMEOUT,
+          schema={"anyOf": [{"type": "integer", "minimum": VERIFY_TIMEOUT_RANGE[0], "maximum": VERIFY_TIMEOUT_RANGE[1]},
+                            {"type": "string", "pattern": r"^\s*\d+\s*$"}]},  # `pulumi config set` writes a string
+          doc="Seconds `pulumi up` waits for the records to be verified before failing "
+              f"({VERIFY_TIMEOUT_RANGE[0]} to {VERIFY_TIMEOUT_RANGE[1]})."),
+    Field("api_key", key="apiKey", schema={"oneOf": [{"type": "string"}, SECRET]},
+          doc="The Mailgun private API key (set it with `--secret`); else env `MAILGUN_API_KEY`."),
+    Field("cloudflare_api_token", key="cloudflareApiToken", schema={"oneOf": [{"type": "string"}, SECRET]},
+          doc="A Cloudflare API token (set it with `--secret`); else env `CLOUDFLARE_API_TOKEN`."),
+    Field("domains", key="domains", required=True, doc=f"1 to {MAX_DOMAINS} subdomains (below)."),
+    Field("api_keys", key="apiKeys", doc=f"Up to {MAX_API_KEYS} Mailgun API keys to create (below)."),
+    Field("webhook_signing_key", key="webhookSigningKey",
+          doc="`{}` exports the account's HTTP webhook signing key; `{rotate: \"2026-12\"}` regenerates it "
+              "whenever the value changes."),
+)
+SENDER_FIELDS = (
+    Field("username", key="username", required=True,
+          schema={"type": "string", "pattern": f"^{_LOCAL}@.+$"},
+          doc="The SMTP login, a full address under the domain (`support@mail.company.com`)."),
+    Field("password", key="password", schema={"oneOf": [
+        {"type": "string", "minLength": PASSWORD_LENGTH[0], "maxLength": PASSWORD_LENGTH[1]}, SECRET]},
+          doc=f"{PASSWORD_LENGTH[0]}-{PASSWORD_LENGTH[1]} characters, set with `--secret`; left out, "
+              f"one is generated and exported as the secret output `senderPasswords`."),
+)
+ROUTE_FIELDS = (
+    Field("recipient", key="recipient", required=True, schema={"type": "string"},
+          doc="One of this domain's senders: mail to it is routed."),
+    Field("actions", key="action", required=True, schema={"oneOf": [
+        {"type": "string", "pattern": _ACTION},
+        {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": _ACTION}}]},
+          doc='`forward("https://…")`, `forward("someone@…")`, `store()`, `store(notify="https://…")` or '
+              '`stop()`; one or a list (`stop()` last).'),
+    Field("description", key="description", default="", schema={"type": "string", "maxLength": MAX_DESCRIPTION},
+          doc=f"At most {MAX_DESCRIPTION} characters."),
+    Field("priority", key="priority", default=0,
+          schema={"type": "integer", "minimum": PRIORITY_RANGE[0], "maximum": PRIORITY_RANGE[1]},
+          doc="Lower runs first."),
+)
+WEBHOOK_FIELDS = (
+    Field("kind", key="kind", required=True, schema={"enum": list(WEBHOOK_KINDS)}, doc="The event kind."),
+    Field("urls", key="urls", required=True, schema={"oneOf": [
+        {"type": "string", "pattern": f"^{_URL}$"},
+        {"type": "array", "minItems": 1, "maxItems": MAX_WEBHOOK_URLS,
+         "items": {"type": "string", "pattern": f"^{_URL}$"}}]},
+          doc=f"1 to {MAX_WEBHOOK_URLS} http(s) URLs called with the signed event."),
+)
+API_KEY_FIELDS = (
+    Field("name", key="name", required=True, schema={"type": "string", "pattern": fields.SELECTOR_PATTERN},
+          doc="The key's name in this stack (one DNS label)."),
+    Field("role", key="role", default="basic", schema={"enum": list(API_KEY_ROLES)}, doc="Mailgun's key role."),
+    Field("description", key="description", default="", schema={"type": "string", "maxLength": MAX_DESCRIPTION},
+          doc=f"At most {MAX_DESCRIPTION} characters."),
+    Field("domain", key="domain", schema={"type": "string"},
+          doc="A domain of this stack: the key may only send for it (role sending)."),
+    Field("expiration", key="expiration",
+          schema={"type": "integer", "minimum": 1, "maximum": MAX_API_KEY_EXPIRATION},
+          doc="Seconds until the key expires; left out, it does not."),
+)
+SIGNING_KEY_FIELDS = (
+    Field("rotate", key="rotate", schema={"type": "string"}, doc="Change the value to regenerate the key."),
+)
+# Lists inside a domain entry, with what each holds and its most entries.
+DOMAIN_LISTS = {"senders": (SENDER_FIELDS, MAX_SENDERS), "routes": (ROUTE_FIELDS, MAX_ROUTES),
+                "webhooks": (WEBHOOK_FIELDS, len(WEBHOOK_KINDS))}
+DOMAIN_KEYS = (*fields.keys(DOMAIN_FIELDS), *DOMAIN_LISTS)
+WEBHOOK_KEYS = fields.keys(WEBHOOK_FIELDS)
+API_KEY_KEYS = fields.keys(API_KEY_FIELDS)
+SENDER_KEYS = fields.keys(SENDER_FIELDS)
+SIGNING_KEY_KEYS = fields.keys(SIGNING_KEY_FIELDS)
+ROUTE_KEYS = fields.keys(ROUTE_FIELDS)
 
 @dataclass(frozen=True, repr=False)
 class SenderSpec:
@@ -162,32 +233,22 @@ def _domain(entry: Any, path: str, stack_dns: Optional[str], problems: list[Prob
     entry = rules.mapping(entry, path, DOMAIN_KEYS, problems)
     if entry is None:
         return None
-    name = rules.domain_name(entry.get("name"), f"{path}.name", problems)
-    region = rules.choice(rules.get(entry, "region", DEFAULT_REGION), f"{path}.region", problems, REGIONS)
-    key_length = rules.choice(rules.get(entry, "dkimKeyLength", DEFAULT_DKIM_KEY_LENGTH), f"{path}.dkimKeyLength",
-                         problems, DKIM_KEY_LENGTHS)
-    selector = rules.selector(rules.get(entry, "dkimSelector", DEFAULT_DKIM_SELECTOR), f"{path}.dkimSelector", problems)
-    retention = (rules.choice(entry["retentionDays"], f"{path}.retentionDays", problems, RETENTION_DAYS)
-                 if entry.get("retentionDays") is not None else None)
-    receiving = rules.boolean(rules.get(entry, "receiving", False), f"{path}.receiving", problems)
-    tracking = rules.boolean(rules.get(entry, "tracking", False), f"{path}.tracking", problems)
-    automatic = rules.boolean(rules.get(entry, "automaticSenderSecurity", False), f"{path}.automaticSenderSecurity",
-                              problems)
-    settings = {arg: entry[key] for key, arg in SETTING_KEYS.items() if entry.get(key) is not None}
-    keys_of = {arg: key for key, arg in SETTING_KEYS.items()}
-    problems += [Problem(f"{path}.{keys_of[p.path]}", p.rule) for p in
-                 domain_problems({**settings, "automatic_sender_security": automatic}) if p.path in keys_of]
-    dns = rules.choice(entry["dns"], f"{path}.dns", problems, DNS_MODES) if entry.get("dns") is not None else stack_dns
-    zone = rules.zone(entry.get("zone"), f"{path}.zone", name, dns, problems)
+    given = fields.from_config(DOMAIN_FIELDS, entry)
+    given["dns"] = stack_dns if given["dns"] is None else given["dns"]
+    clean = fields.validate(fields.in_config(DOMAIN_FIELDS), given, problems, path=lambda f: f"{path}.{f.key}")
+    name = clean["name"]
     webhooks = _webhooks(entry.get("webhooks"), f"{path}.webhooks", problems)
-    dmarc = Dmarc.from_config(entry["dmarc"], f"{path}.dmarc", problems) if entry.get("dmarc") is not None else None
     senders, usernames = _senders(entry.get("senders"), f"{path}.senders", name, problems)
     routes = _routes(entry.get("routes"), f"{path}.routes", usernames, problems)
-    if isinstance(entry.get("routes"), (list, tuple)) and entry["routes"] and receiving is False:
+    if isinstance(entry.get("routes"), (list, tuple)) and entry["routes"] and clean["receiving"] is False:
         problems.append(Problem(f"{path}.routes", "routes need receiving: true on the domain"))
-    return DomainSpec(name=name, region=region, dkim_key_length=key_length, dkim_selector=selector,
-                      retention_days=retention, receiving=receiving, tracking=tracking, dns=dns, zone=zone, dmarc=dmarc, webhooks=tuple(webhooks),
-                      automatic_sender_security=automatic, settings=tuple(settings.items()),
+    settings = tuple((f.name, clean[f.name]) for f in DOMAIN_FIELDS
+                     if f.group == "setting" and given.get(f.name) is not None)
+    return DomainSpec(name=name, region=clean["region"], dkim_key_length=clean["dkim_key_length"],
+                      dkim_selector=clean["dkim_selector"], retention_days=clean["retention_days"],
+                      receiving=clean["receiving"], tracking=clean["tracking"], dns=clean["dns"], zone=clean["zone"],
+                      dmarc=clean["dmarc"], webhooks=tuple(webhooks),
+                      automatic_sender_security=clean["automatic_sender_security"], settings=settings,
                       senders=tuple(senders), routes=tuple(routes))
 
 
@@ -239,7 +300,7 @@ def _api_keys(value: Any, path: str, domains: set[str], problems: list[Problem])
                                                       "one domain)"))
         elif role not in (None, "sending") and domain is not None:
             problems.append(Problem(f"{item}.role", f"must be sending when domain is given, got {role}"))
-        expiration = rules.integer(entry["expiration"], f"{item}.expiration", problems, 1, 10 * 365 * 86400) \
+        expiration = rules.integer(entry["expiration"], f"{item}.expiration", problems, 1, MAX_API_KEY_EXPIRATION) \
             if entry.get("expiration") is not None else None
         if name in seen:
             problems.append(Problem(f"{item}.name", f"{name} is listed more than once (first at {seen[name]})"))

@@ -24,12 +24,11 @@ one boundary each: ``mailgun/client.py``, ``dns/route53.py``, ``dns/cloudflare.p
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Optional, Union
+from typing import Iterable, Optional, Union
 
 from pulumi.errors import RunError
 
-if TYPE_CHECKING:
-    from .rules import Problem
+from .problem import Problem
 
 
 class MailgunSetupError(Exception):
@@ -39,8 +38,7 @@ class MailgunSetupError(Exception):
 class ConfigError(MailgunSetupError):
     """Invalid input. Carries every violation as a ``Problem(path, rule)``, rendered once here."""
 
-    def __init__(self, problems: Union[str, "Problem", Iterable["Problem"]]):
-        from .rules import Problem
+    def __init__(self, problems: Union[str, Problem, Iterable[Problem]]):
         if isinstance(problems, (str, Problem)):
             problems = [problems]
         # A plain message is kept whole (rendered as it is), never split into a path and a rule.
@@ -48,7 +46,7 @@ class ConfigError(MailgunSetupError):
         super().__init__("invalid configuration:\n" + "\n".join(f"  - {_render(p)}" for p in self.problems))
 
 
-def _render(problem: "Problem") -> str:
+def _render(problem: Problem) -> str:
     return str(problem) if problem.path else problem.rule
 
 

@@ -26,6 +26,7 @@ from .rules import Problem
 from .program import collect_config
 from .resources.domain import Domain, DomainInputs, DomainProvider
 from .resources.mailgun_domain import COMPONENT_TYPE
+from .dns.names import bare
 
 DOMAIN_TYPE = f"pulumi-python:{Domain._resource_type_name}"
 
@@ -69,7 +70,7 @@ def read_domain_state(spec: DomainSpec, owner: str, raw_config: dict, project: s
     checked = provider.check({}, DomainInputs(
         name=spec.name, region=spec.region, dkim_key_length=spec.dkim_key_length, dkim_selector=spec.dkim_selector,
         retention_days=spec.retention_days, tracking=spec.tracking, receiving=spec.receiving, owner=owner,
-        automatic_sender_security=spec.automatic_sender_security).props())
+        automatic_sender_security=spec.automatic_sender_security).props(Domain))
     if checked.failures:
         raise ConfigError([Problem(f.property, f.reason) for f in checked.failures])
     body = provider.existing(checked.inputs)
@@ -98,7 +99,7 @@ def import_domain(pulumi: PulumiCli, stack: str, name: str, preview_only: bool =
     stack = pulumi.run("stack", "--show-name", "--stack", stack).stdout.strip()  # org/project/name -> name
     raw = stack_config(pulumi, stack)
     config = parse_stack_config(raw)
-    spec = next((d for d in config.domains if d.name == name.lower().rstrip(".")), None)
+    spec = next((d for d in config.domains if d.name == bare(name)), None)
     if spec is None:
         raise ConfigError(Problem("domains", f"{name} is not declared in stack {stack}; add it under `domains` "
                                              f"(with its region and DKIM selector) first, then import it"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .dns.types import normalise_value
+from .dns.names import bare
 
 
 def _purpose(record_type: str, name: str, value: str) -> str:
@@ -25,8 +26,8 @@ def _purpose(record_type: str, name: str, value: str) -> str:
 
 def _record(raw: dict, domain: str) -> dict:
     rtype = raw["record_type"].upper()
-    name = (raw.get("name") or domain).lower().rstrip(".")
-    value = raw["value"] if rtype == "TXT" else raw["value"].lower().rstrip(".")
+    name = bare(raw.get("name") or domain)
+    value = raw["value"] if rtype == "TXT" else bare(raw["value"])
     record = {"purpose": _purpose(rtype, name, value), "type": rtype, "name": name, "value": value}
     if rtype == "MX":
         record["priority"] = int(raw.get("priority") or 10)

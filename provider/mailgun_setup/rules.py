@@ -10,27 +10,12 @@ never appear in a rule's text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 from urllib.parse import urlsplit
 
 from .dns import names
 from .mailgun.facts import PASSWORD_LENGTH
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One broken rule: where (``domains[1].senders[0].password``) and what (``must be 5 to 32 characters long``)."""
-
-    path: str
-    rule: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.rule}"
-
-    def under(self, prefix: str) -> "Problem":
-        """The same problem seen from an enclosing path (``name`` under ``domains[0]``)."""
-        return Problem(f"{prefix}.{self.path}" if prefix else self.path, self.rule)
+from .problem import Problem  # noqa: F401 (re-exported: rules.Problem)
 
 
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
@@ -42,8 +27,7 @@ def hostname(value: Any, path: str, problems: list[Problem], required: bool = Fa
     text = string(value, path, problems, required=required)
     if text is None:
         return None
-    name = text.strip().lower()
-    name = name[:-1] if name.endswith(".") else name
+    name = names.bare(text)
     if len(name) > 253 or not all(_LABEL.fullmatch(label) for label in name.split(".")):
         problems.append(Problem(path, f"{text!r} is not a valid hostname (at most 253 characters; dot-separated labels "
                         "of 1-63 characters a-z, 0-9 and '-', not starting or ending with '-')"))

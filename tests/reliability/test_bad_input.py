@@ -298,7 +298,7 @@ def _code_cases(u: str) -> list[Case]:
         c("retention", "retention of 5 days", f"{D}('retention').retention_days", "must be one of 0, 1, 3, 7, got 5"),
         c("output-name", "an Output where a plain name is needed", f"{D}('output-name').name",
           "must be a plain value, not an Output"),
-        c("receiving", "receiving that is not a bool", f"{D}('receiving').receiving", "must be True or False, got 'yes'"),
+        c("receiving", "receiving that is not a bool", f"{D}('receiving').receiving", "must be true or false, got 'yes'"),
         c("dns", "an unknown DNS mode", f"{D}('dns').dns", "must be one of route53, cloudflare, manual, auto, got 'bind'"),
         c("timeout", "verify_timeout below 10 s", f"{D}('timeout').verify_timeout", "must be between 10 and 86400, got 5"),
         c("selector", "a DKIM selector of two labels", f"{D}('selector').dkim_selector", "must be a single DNS label"),

@@ -190,4 +190,4 @@ def test_automatic_rotation_interval_in_place_both_ways(account, sandbox, unique
     assert key_store(sandbox.mailgun).rotation[name]["rotation_enabled"] == "false"
     needs_ass = DomainProvider().check({}, {"name": name, "dkim_rotation_days": 7}).failures
     assert [(f.property, f.reason) for f in needs_ass] == [
-        ("dkim_rotation_days", "needs automatic_sender_security: Mailgun only rotates the keys it hosts")]
+        ("dkim_rotation_days", "needs automatic sender security: Mailgun only rotates the keys it hosts")]

@@ -25,6 +25,7 @@ from .txt import quote_txt, unquote_txt
 from .backend import zone_holds
 from .plan import RecordChange
 from .types import RecordSet, Zone, normalise_value
+from .names import bare
 
 OWNER_COMMENT = "managed-by: mailgun-setup"
 CNAME_CONFLICT_CODES = {81053, 81054}
@@ -43,7 +44,7 @@ class _Existing:
 
 
 def _bare(name: str) -> str:
-    return name.lower().rstrip(".")
+    return bare(name)
 
 
 def _value_of(record) -> str:

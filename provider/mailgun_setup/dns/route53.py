@@ -19,7 +19,7 @@ from ..errors import AmbiguousZoneError, Route53ApiError, ZoneNotFoundError
 from .txt import quote_txt, unquote_txt
 from .backend import zone_holds
 from .plan import RecordChange
-from .names import fqdn
+from .names import bare, fqdn
 from .types import RecordSet, Zone, normalise_value
 
 RETRIES = {"mode": "standard", "max_attempts": 8}
@@ -83,10 +83,10 @@ class Route53:
             if wanted == zone_name or wanted.endswith("." + zone_name):
                 candidates.setdefault(zone_name, []).append(zone_id)
         if not candidates:
-            raise ZoneNotFoundError(f"no public Route 53 hosted zone holds {wanted.rstrip('.')}")
+            raise ZoneNotFoundError(f"no public Route 53 hosted zone holds {bare(wanted)}")
         best = max(candidates, key=len)
         if len(candidates[best]) > 1:
-            raise AmbiguousZoneError(f"{len(candidates[best])} public Route 53 zones are named {best.rstrip('.')} "
+            raise AmbiguousZoneError(f"{len(candidates[best])} public Route 53 zones are named {bare(best)} "
                                      f"({', '.join(candidates[best])}): set `zone: <id>` on the domain to pick one")
         return self.zone_by_id(candidates[best][0])
 
@@ -96,10 +96,10 @@ class Route53:
         found = remembered(self.memo, ("route53", "zone", zone_id), lambda: self._call("get_hosted_zone", Id=zone_id))
         zone = found["HostedZone"]
         if zone.get("Config", {}).get("PrivateZone"):
-            raise ZoneNotFoundError(f"Route 53 zone {zone_id} ({zone['Name'].rstrip('.')}) is private; Mailgun "
+            raise ZoneNotFoundError(f"Route 53 zone {zone_id} ({bare(zone['Name'])}) is private; Mailgun "
                                     f"needs the records in public DNS")
         delegation = found.get("DelegationSet") or {}
-        return Zone(zone["Id"].split("/")[-1], zone["Name"].rstrip("."), tuple(delegation.get("NameServers") or ()))
+        return Zone(zone["Id"].split("/")[-1], bare(zone["Name"]), tuple(delegation.get("NameServers") or ()))
 
     def read(self, zone: Zone, name: str, rtype: str) -> Optional[RecordSet]:
         page = self._call("list_resource_record_sets", HostedZoneId=zone.id, StartRecordName=fqdn(name),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from .names import bare
 
 
 @dataclass(frozen=True)
@@ -36,5 +37,5 @@ def normalise_value(rtype: str, value: str) -> str:
         return value
     if rtype == "MX":
         priority, _, host = value.strip().partition(" ")
-        return f"{int(priority)} {host.strip().lower().rstrip('.')}"
-    return value.strip().lower().rstrip(".")
+        return f"{int(priority)} {bare(host)}"
+    return bare(value)

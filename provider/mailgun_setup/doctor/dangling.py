@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from .findings import Finding, bad
 from .servers import Servers
+from ..dns.names import bare
 
 MAILGUN_SUFFIX = ".mailgun.org"
 TRACKING_TARGETS = {"mailgun.org", "eu.mailgun.org"}
 
 
 def _points_at_mailgun(host: str) -> bool:
-    host = host.split()[-1].rstrip(".").lower()  # MX "10 mxa.mailgun.org" or a CNAME target
+    host = bare(host.split()[-1])  # MX "10 mxa.mailgun.org" or a CNAME target
     return host in TRACKING_TARGETS or host.endswith(MAILGUN_SUFFIX)
 
 

@@ -13,14 +13,9 @@ from ..records import comparable
 from ..verify.check import served
 from .findings import Finding, bad, good
 from .servers import Servers
+from ..text import shorten
 
 MISSING = ("nxdomain", "nodata")
-
-
-def shorten(value: str, limit: int = 60) -> str:
-    """Head and tail: DKIM keys share their first 40 characters (the ASN.1 header), so the end
-    is what tells two keys apart."""
-    return value if len(value) <= limit else value[:limit // 2] + "…" + value[-(limit // 2 - 1):]
 
 
 def subject(record: dict) -> str:

@@ -5,7 +5,7 @@ from typing import Callable, Optional
 
 from .. import records as shapes
 from ..errors import ConfigError
-from ..dns.names import registrable, zone_for
+from ..dns.names import bare, registrable, zone_for
 from ..mailgun.client import MailgunClient, api_key_from_env
 from . import account, dangling, policy, records
 from .findings import Finding, bad
@@ -28,7 +28,7 @@ def _receiver_findings(servers, receivers: list[dict], zone: str) -> list[Findin
 
 def diagnose(domain: str, region: str = "us", *, resolver: Optional[str] = None, zone: Optional[str] = None,
              api_key: Optional[str] = None) -> list[Finding]:
-    domain = domain.strip().rstrip(".").lower()
+    domain = bare(domain)
     org = registrable(domain)
     if not org:
         raise ConfigError(f"domain: {domain!r} is a public suffix (Public Suffix List), not a domain that can "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .client import MailgunClient
+from ..dns.names import bare
 
 
 def list_domain_keys(client: MailgunClient, domain: str) -> list[dict]:
@@ -50,4 +51,4 @@ def delete_domain_key(client: MailgunClient, domain: str, selector: str) -> None
 def txt_record(key: dict) -> dict:
     """The key's DNS record as the product's records carry it."""
     record = key.get("dns_record") or {}
-    return {"purpose": "DKIM", "type": "TXT", "name": record["name"].lower().rstrip("."), "value": record["value"]}
+    return {"purpose": "DKIM", "type": "TXT", "name": bare(record["name"]), "value": record["value"]}

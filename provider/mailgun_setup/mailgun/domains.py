@@ -20,6 +20,7 @@ from typing import Optional
 from ..errors import ConfigError, MailgunApiError
 from .client import MailgunClient
 from .facts import retention_seconds
+from ..dns.names import bare
 
 PLAN_LIMITS = "Free 0 days, Foundation 1 day, Scale and Enterprise up to 7"
 
@@ -41,7 +42,7 @@ def own_selector(body: dict) -> Optional[str]:
     authority) or is a CNAME (automatic sender security): no selector of ours to compare."""
     name = body["domain"]["name"]
     for record in body.get("sending_dns_records") or []:
-        record_name = (record.get("name") or "").lower().rstrip(".")
+        record_name = bare(record.get("name") or "")
         if (record.get("record_type") or "").upper() == "TXT" and record_name.endswith(f"._domainkey.{name}"):
             selector = record_name[: -len(f"._domainkey.{name}")]
             if "." not in selector:
@@ -145,7 +146,7 @@ def dkim_notes(props: dict, body: dict) -> list[str]:
     name = props["name"]
     predicted = ([f"{s}._domainkey.{name}" for s in ("pdk1", "pdk2")] if props.get("automatic_sender_security")
                  else [f"{props.get('dkim_selector')}._domainkey.{name}"])
-    actual = [(r.get("name") or "").lower().rstrip(".") for r in _dkim_records(body)]
+    actual = [bare(r.get("name") or "") for r in _dkim_records(body)]
     if not actual or sorted(actual) == sorted(predicted):
         return []
     if body["domain"].get("use_automatic_sender_security"):

@@ -108,7 +108,6 @@ class ApiKeyInputs(Inputs):
     expiration: pulumi.Input[Optional[int]] = None
     region: pulumi.Input[Optional[str]] = "us"
     domain_identity: pulumi.Input[Optional[str]] = None
-    OUTPUTS = ("key_id", "kind", "expires_at", "secret")
 
 
 class ApiKey(Resource, module="mailgun", name="ApiKey"):
@@ -139,4 +138,4 @@ class ApiKey(Resource, module="mailgun", name="ApiKey"):
         super().__init__(ApiKeyProvider(), resource_name, ApiKeyInputs(
             role=role, description=description, domain=None if ref is None else ref.name, expiration=expiration,
             region=region if ref is None else ref.region,
-            domain_identity=None if ref is None else ref.identity).props(), opts)
+            domain_identity=None if ref is None else ref.identity).props(ApiKey), opts)

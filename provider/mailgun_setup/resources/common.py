@@ -123,7 +123,7 @@ def held_props(resource_class: type, name: str, inputs, opts: Optional[pulumi.Re
     """The properties to register ``inputs`` (an :class:`~.inputs.Inputs`) with, naming their holder: the
     URN the resource of ``resource_class`` named ``name`` gets with ``opts``."""
     inputs.holder = holders.holder_of(resource_class, name, opts)
-    return inputs.props()
+    return inputs.props(resource_class)
 
 
 def failures(problems: Iterable[Problem]) -> list[CheckFailure]:

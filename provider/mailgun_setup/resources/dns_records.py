@@ -227,7 +227,6 @@ class DomainRecordsInputs(Inputs):
     zone: pulumi.Input[Optional[str]] = None
     region: pulumi.Input[str] = "us"  # the domain's, for a DKIM key rotation's calls to Mailgun
     timeout: pulumi.Input[int] = 1800  # how long a DKIM key rotation waits for DNS and Mailgun
-    OUTPUTS = ("provider", "zone_id", "zone_name", "nameservers", "keep")
 
 
 class DomainRecords(Resource, module="dns", name="DomainRecords"):
@@ -236,6 +235,7 @@ class DomainRecords(Resource, module="dns", name="DomainRecords"):
     zone_name: pulumi.Output[str]
     nameservers: pulumi.Output[list]
     records: pulumi.Output[list]
+    keep: pulumi.Output[dict]
 
     def __init__(self, resource_name: str, inputs: DomainRecordsInputs,
                  opts: Optional[pulumi.ResourceOptions] = None):

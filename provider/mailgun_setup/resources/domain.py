@@ -8,48 +8,110 @@ no other stack still claims it (see :mod:`mailgun_setup.ownership`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Optional
+from typing import Mapping, Optional
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, UpdateResult
 
 from .. import records, rules
+from ..dmarc import POLICIES as DMARC_POLICIES, Dmarc
+from ..dns.backend import DEFAULT_DNS, DNS_MODES
+from ..dns.names import ZONE_ID_FORMATS
 from ..errors import ConfigError, MailgunApiError
 from ..mailgun import domain_keys, domains
 from ..mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
                              MIN_DKIM_ROTATION_DAYS, SPAM_ACTIONS, WEB_SCHEMES,
                              REGIONS, RETENTION_DAYS, SMTP_HOSTS)
+from ..fields import HOSTNAME_PATTERN, SELECTOR_PATTERN, Field, boolean, choice, inputs_class, integer, validate
 from ..rules import Problem
+from ..verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
 from .common import BaseProvider, held_props, failures, known
 from .inputs import Inputs
 
 REGION_REASON = "cannot be changed; a new subdomain is created (deleted in the old region, then created in the new one)"
 
 
-@dataclass
-class DomainInputs(Inputs):
-    """The ``mailgun:Domain`` resource's inputs; ``retention_days`` None leaves Mailgun's default."""
+def _zone(value, path, found, values):
+    return rules.zone(value, path, values.get("name"), values.get("dns"), found)
 
-    name: pulumi.Input[str]
-    region: pulumi.Input[str] = DEFAULT_REGION
-    dkim_key_length: pulumi.Input[int] = DEFAULT_DKIM_KEY_LENGTH
-    dkim_selector: pulumi.Input[str] = DEFAULT_DKIM_SELECTOR
-    retention_days: pulumi.Input[Optional[int]] = None
-    tracking: pulumi.Input[bool] = False
-    receiving: pulumi.Input[bool] = False
-    owner: pulumi.Input[str] = ""
-    nameservers: pulumi.Input[list] = field(default_factory=list)
-    automatic_sender_security: pulumi.Input[bool] = False  # DKIM as CNAMEs to Mailgun (it rotates the keys)
-    dkim_rotation_days: pulumi.Input[Optional[int]] = None  # with automatic sender security: Mailgun rotates
-    spam_action: pulumi.Input[Optional[str]] = None  # settings: None leaves Mailgun's own value
-    wildcard: pulumi.Input[Optional[bool]] = None
-    web_scheme: pulumi.Input[Optional[str]] = None
-    require_tls: pulumi.Input[Optional[bool]] = None
-    force_dkim_authority: pulumi.Input[bool] = True  # the DKIM record under the subdomain, where preview shows it
-    mode: str = "automatic"  # manual: records go on the sheet (a DKIM rotation then cannot finish by itself)
-    OUTPUTS = ("state", "sender_records", "receiver_records", "smtp_host", "smtp_login", "adopted",
-               "effective_retention_days")
+
+def _rotation_days(value, path, found, values):
+    days = rules.integer(value, path, found, MIN_DKIM_ROTATION_DAYS, 3650)
+    if days is not None and values.get("automatic_sender_security") is False:
+        found.append(Problem(path, "needs automatic sender security: Mailgun only rotates the keys it hosts"))
+    return days
+
+
+def _dmarc(value, path, found, _values):
+    if isinstance(value, Dmarc):
+        found += [p.under(path) for p in value.problems()]
+        return value
+    if isinstance(value, Mapping):
+        return Dmarc.from_config(value, path, found)
+    found.append(Problem(path, f"must be a mailgun_setup.Dmarc, got {type(value).__name__}"))
+    return None
+
+
+_SETTING = "in place; left out, Mailgun's own value is kept"
+
+# MailgunDomain's inputs, declared once (see mailgun_setup.fields): the constructor, check(), the
+# stack-config reader, DomainInputs, the JSON Schema and the docs' stack-config reference come from here.
+# ``stored=False``: an input of the component only (it goes to the DNS and verification resources).
+FIELDS: tuple[Field, ...] = (
+    Field("name", key="name", required=True, plain=True, rule=lambda v, p, found, _: rules.domain_name(v, p, found),
+          schema={"type": "string", "pattern": HOSTNAME_PATTERN},
+          doc="The subdomain, e.g. `mail.company.com` (never a registrable root domain). A change replaces it."),
+    Field("region", key="region", default=DEFAULT_REGION, **choice(REGIONS),
+          doc="Mailgun region; fixed forever at Mailgun, so a change replaces the domain and what lives in it."),
+    Field("dkim_key_length", key="dkimKeyLength", default=DEFAULT_DKIM_KEY_LENGTH, **choice(DKIM_KEY_LENGTHS),
+          doc="DKIM key bits; a change is a key rotation in place and needs a new `dkimSelector`."),
+    Field("dkim_selector", key="dkimSelector", default=DEFAULT_DKIM_SELECTOR, plain=True,
+          rule=lambda v, p, found, _: rules.selector(v, p, found), schema={"type": "string", "pattern": SELECTOR_PATTERN},
+          doc="The DKIM selector (one DNS label); a change rotates the key in place."),
+    Field("retention_days", key="retentionDays", **choice(RETENTION_DAYS),
+          doc="Message retention in days; left out, the account's plan default applies. In place."),
+    Field("tracking", key="tracking", default=False, plain=True, **boolean(),
+          doc="Write the click/open tracking CNAME `email.<name>` and register `email.<name>` defensively."),
+    Field("receiving", key="receiving", default=False, plain=True, **boolean(),
+          doc="Also write and verify the MX records (needed by routes)."),
+    Field("dns", key="dns", default=DEFAULT_DNS, plain=True, stored=False, **choice(DNS_MODES),
+          doc="Where the records go: route53, cloudflare, manual (a sheet) or auto; in a stack file, default: "
+              "the stack's `dns`."),
+    Field("zone", key="zone", stored=False, rule=_zone,
+          schema={"anyOf": [{"type": "string", "pattern": HOSTNAME_PATTERN},
+                            *({"type": "string", "pattern": rule.pattern} for rule, _ in ZONE_ID_FORMATS.values())]},
+          doc="The zone to write into, by name (a parent of `name`) or id; default: the longest public zone "
+              "holding `name`."),
+    Field("verify_timeout", stored=False, default=DEFAULT_VERIFY_TIMEOUT, **integer(*VERIFY_TIMEOUT_RANGE),
+          doc="Seconds `pulumi up` waits for verification (in a stack file: the stack's `verifyTimeout`)."),
+    Field("dmarc", key="dmarc", stored=False, plain=True, rule=_dmarc,
+          schema={"type": "object", "additionalProperties": False,
+                  "properties": {"policy": {"enum": list(DMARC_POLICIES)}, "rua": {"type": "string"}}},
+          doc="A DMARC policy published at `_dmarc.<name>` (`{policy: none|quarantine|reject, rua: mailto:…}`)."),
+    Field("owner", default=""),
+    Field("nameservers", factory=list),
+    Field("automatic_sender_security", key="automaticSenderSecurity", default=False, plain=True, **boolean(),
+          doc="DKIM as two CNAMEs to keys Mailgun hosts and rotates, instead of a TXT key. In place."),
+    Field("dkim_rotation_days", key="dkimRotationDays", group="setting", rule=_rotation_days,
+          schema={"type": "integer", "minimum": MIN_DKIM_ROTATION_DAYS, "maximum": 3650},
+          doc="With automatic sender security, Mailgun rotates its keys every N days. In place."),
+    Field("spam_action", key="spamAction", group="setting", **choice(SPAM_ACTIONS),
+          doc=f"Inbound spam: disabled, block or tag; {_SETTING}."),
+    Field("wildcard", key="wildcard", group="setting", **boolean(),
+          doc=f"Accept mail for sub-subdomains; {_SETTING}."),
+    Field("web_scheme", key="webScheme", group="setting", **choice(WEB_SCHEMES),
+          doc=f"Tracking links over http or https; {_SETTING}."),
+    Field("require_tls", key="requireTls", group="setting", **boolean(),
+          doc=f"Only deliver over TLS; {_SETTING}."),
+    Field("force_dkim_authority", key="forceDkimAuthority", default=True, group="setting", **boolean(),
+          doc="Keep the DKIM key under this subdomain (so record names are the ones preview shows); "
+              "Mailgun cannot change it later (a replacement)."),
+    Field("mode", default="automatic"),  # manual: records go on the sheet (a DKIM rotation cannot finish itself)
+)
+
+DomainInputs = inputs_class("DomainInputs", FIELDS, Inputs, __name__)
+DomainInputs.__doc__ = "The ``mailgun:Domain`` resource's inputs (declared in ``FIELDS``)."
+STORED = tuple(f for f in FIELDS if f.stored)
 
 # Settings changed in place through PUT /v4/domains/{name}, read back by refresh when declared.
 SETTINGS = domains.SETTINGS
@@ -58,24 +120,7 @@ SETTINGS = domains.SETTINGS
 def problems(props: dict) -> list[Problem]:
     """Every rule the known inputs break (unknown ones are checked again at apply)."""
     found: list[Problem] = []
-    if known(props.get("name")):
-        rules.domain_name(props.get("name"), "name", found)
-    if known(props.get("dkim_selector")):
-        rules.selector(props.get("dkim_selector"), "dkim_selector", found)
-    for key, allowed in (("region", REGIONS), ("dkim_key_length", DKIM_KEY_LENGTHS),
-                         ("retention_days", RETENTION_DAYS), ("spam_action", SPAM_ACTIONS),
-                         ("web_scheme", WEB_SCHEMES)):
-        if known(props.get(key)) and props.get(key) is not None:
-            rules.choice(props.get(key), key, found, allowed)
-    for key in ("wildcard", "require_tls", "force_dkim_authority"):
-        if known(props.get(key)) and props.get(key) is not None and not isinstance(props.get(key), bool):
-            found.append(Problem(key, f"must be true or false, got {rules.shown(props.get(key))}"))
-    days = props.get("dkim_rotation_days")
-    if known(days) and days is not None:
-        if rules.integer(days, "dkim_rotation_days", found, MIN_DKIM_ROTATION_DAYS, 3650) is not None \
-                and known(props.get("automatic_sender_security")) and not props.get("automatic_sender_security"):
-            found.append(Problem("dkim_rotation_days", "needs automatic_sender_security: Mailgun only rotates the "
-                                                       "keys it hosts"))
+    validate(STORED, props, found, skip=lambda value: not known(value))
     return found
 
 

@@ -1,24 +1,32 @@
-"""Each resource's inputs, declared once as a dataclass.
+"""Each resource's inputs, declared once as a dataclass (``MailgunDomain``'s from :mod:`mailgun_setup.fields`).
 
 From one declaration come the properties a resource registers (inputs plus its outputs as
 ``None`` placeholders, so the engine knows every output name at preview), the defaults its
 ``check()`` fills in, and the state ``mailgun-setup import`` must build to match ``pulumi up``.
+A resource's outputs are declared once too: its ``pulumi.Output`` annotations (:func:`outputs_of`).
 """
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar, Mapping
+from typing import Any, Mapping
+
+
+def outputs_of(resource_class: type) -> tuple[str, ...]:
+    """The outputs a resource class declares: its ``name: pulumi.Output[...]`` annotations."""
+    annotations = vars(resource_class).get("__annotations__", {})
+    return tuple(name for name, kind in annotations.items() if "Output" in str(kind))
 
 
 @dataclasses.dataclass
 class Inputs:
-    OUTPUTS: ClassVar[tuple[str, ...]] = ()
     # The URN of the resource that declares these inputs (see mailgun_setup.holders); set on registration.
     holder: Any = dataclasses.field(default=None, kw_only=True)
 
-    def props(self) -> dict[str, Any]:
+    def props(self, resource_class: type) -> dict[str, Any]:
+        """The properties to register a ``resource_class`` with: these inputs, and a placeholder for each of
+        its declared outputs that is not an input."""
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        return {**values, **dict.fromkeys(self.OUTPUTS)}
+        return {**values, **{name: None for name in outputs_of(resource_class) if name not in values}}
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:

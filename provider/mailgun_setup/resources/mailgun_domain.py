@@ -13,29 +13,26 @@ they decide which resources and record lines exist. Every other input may be an 
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import pulumi
 from pulumi.runtime.config import get_config
 
-from .. import rules
 from ..dmarc import Dmarc
-from ..dns.backend import DEFAULT_DNS, DNS_MODES, resolve_mode
+from ..dns.backend import DEFAULT_DNS, resolve_mode
 from ..dns.custom import CustomDns, foreign_txt
 from ..dns.custom import requests as custom_requests
 from ..dns.names import in_zone, zone_for, zone_id_backend
 from ..errors import UsageError
-from ..mailgun.facts import (AUTOMATIC_SENDER_SECURITY_SELECTORS, DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
-                             MAX_ROUTES, MAX_SENDERS, MX_PRIORITY, REGIONS, RETENTION_DAYS, SMTP_HOSTS,
-                             TRACKING_PREFIX)
+from ..mailgun.facts import (AUTOMATIC_SENDER_SECURITY_SELECTORS, DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR,
+                             DEFAULT_REGION, MAX_ROUTES, MAX_SENDERS, MX_PRIORITY, SMTP_HOSTS, TRACKING_PREFIX)
+from ..fields import validate
 from ..ownership import claim_name, claim_value
 from ..rules import Problem
-from ..verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
+from ..verify.service import DEFAULT_VERIFY_TIMEOUT
 from .common import CONFIG_NAMESPACE
 from .dns_records import DomainRecords, DomainRecordsInputs
-from .domain import Domain, DomainInputs, identity
-from .domain import problems as domain_problems
-from .owner import plain
+from .domain import FIELDS, Domain, DomainInputs, identity
 from .record import Record, RecordInputs
 from .tracking import Tracking, TrackingInputs
 from .verification import Verification, VerificationInputs
@@ -70,45 +67,20 @@ def _value_of(shape: dict, found: list) -> str:
     return ""
 
 
-def _plain(value: Any, path: str, problems: list[Problem]) -> Any:
-    if isinstance(value, pulumi.Output):
-        problems.append(Problem(path, "must be a plain value, not an Output: it decides which resources and "
-                                      "record lines preview shows"))
-        return None
-    return value
-
-
-def _validate(resource_name: str, name: Any, region: Any, dkim_key_length: Any, dkim_selector: Any,
-              retention_days: Any, receiving: Any, tracking: Any, dns: Any, verify_timeout: Any, dmarc: Any,
-              automatic_sender_security: Any) -> None:
-    """Every rule the plain arguments break, raised at once (Output arguments are checked at apply)."""
+def _validate(resource_name: str, arguments: dict) -> dict:
+    """Every rule the plain arguments break, raised at once (Output arguments are checked at apply);
+    the clean values of the arguments."""
     found: list[Problem] = []
-    if dmarc is not None:
-        if isinstance(dmarc, Dmarc):
-            found += [p.under("dmarc") for p in dmarc.problems()]
-        else:
-            found.append(Problem("dmarc", f"must be a mailgun_setup.Dmarc, got {type(dmarc).__name__}"))
-    if not isinstance(_plain(name, "name", found), pulumi.Output) and not found:
-        rules.domain_name(name, "name", found)
-    if _plain(dkim_selector, "dkim_selector", found) is not None:
-        rules.selector(dkim_selector, "dkim_selector", found)
-    for key, value in (("receiving", receiving), ("tracking", tracking),
-                       ("automatic_sender_security", automatic_sender_security)):
-        if _plain(value, key, found) is not None and not isinstance(value, bool):
-            found.append(Problem(key, f"must be True or False, got {rules.shown(value)}"))
-    if _plain(dns, "dns", found) is not None and not isinstance(dns, CustomDns):
-        rules.choice(dns, "dns", found, DNS_MODES)
-    if isinstance(dns, CustomDns) and not callable(dns.writer):
-        found.append(Problem("dns.writer", f"must be a function (record, opts) -> pulumi.Resource, got "
-                                           f"{type(dns.writer).__name__}"))
-    for key, value, allowed in (("region", region, REGIONS), ("dkim_key_length", dkim_key_length, DKIM_KEY_LENGTHS),
-                                ("retention_days", retention_days, RETENTION_DAYS)):
-        if value is not None and not isinstance(value, pulumi.Output):
-            rules.choice(value, key, found, allowed)
-    if verify_timeout is not None and not isinstance(verify_timeout, pulumi.Output):
-        rules.integer(verify_timeout, "verify_timeout", found, *VERIFY_TIMEOUT_RANGE)
+    dns = arguments.get("dns")
+    if isinstance(dns, CustomDns):  # the program's own writer: the mode field judges names only
+        if not callable(dns.writer):
+            found.append(Problem("dns.writer", f"must be a function (record, opts) -> pulumi.Resource, got "
+                                               f"{type(dns.writer).__name__}"))
+        arguments = {**arguments, "dns": DEFAULT_DNS}
+    clean = validate(FIELDS, arguments, found, skip=lambda value: isinstance(value, pulumi.Output))
     if found:
         raise UsageError([p.under(f"MailgunDomain({resource_name!r})") for p in found])
+    return clean
 
 
 class MailgunDomain(pulumi.ComponentResource):
@@ -167,25 +139,21 @@ class MailgunDomain(pulumi.ComponentResource):
                  spam_action: pulumi.Input[Optional[str]] = None, wildcard: pulumi.Input[Optional[bool]] = None,
                  web_scheme: pulumi.Input[Optional[str]] = None, require_tls: pulumi.Input[Optional[bool]] = None,
                  force_dkim_authority: pulumi.Input[bool] = True, opts: Optional[pulumi.ResourceOptions] = None):
-        _validate(resource_name, name, region, dkim_key_length, dkim_selector, retention_days, receiving, tracking,
-                  dns, verify_timeout, dmarc, automatic_sender_security)
-        settings = dict(dkim_rotation_days=dkim_rotation_days, spam_action=spam_action, wildcard=wildcard,
-                        web_scheme=web_scheme, require_tls=require_tls, force_dkim_authority=force_dkim_authority)
-        found = [p for p in domain_problems({**plain(settings), "automatic_sender_security": automatic_sender_security})
-                 if p.path in settings]
-        if found:
-            raise UsageError([p.under(f"MailgunDomain({resource_name!r})") for p in found])
+        arguments = dict(locals())
+        clean = _validate(resource_name, {f.name: arguments[f.name] for f in FIELDS if f.name in arguments})
+        settings = {f.name: arguments[f.name] for f in FIELDS if f.group == "setting"}
         super().__init__(COMPONENT_TYPE, resource_name, None, opts)
-        self.name: str = rules.domain_name(name, "name", [])
-        self.dkim_selector: str = dkim_selector.strip().lower()
-        self.receiving, self.tracking = receiving, tracking
+        self.name: str = clean["name"]
+        self.dkim_selector: str = clean["dkim_selector"]
+        self.receiving, self.tracking = receiving, tracking = clean["receiving"], clean["tracking"]
+        automatic_sender_security = clean["automatic_sender_security"]
         self.owner = f"{pulumi.get_project()}/{pulumi.get_stack()}"
         self.custom: Optional[CustomDns] = dns if isinstance(dns, CustomDns) else None
         if self.custom is not None:
             self.mode = "custom"
             self.custom_zone = self._custom_zone(resource_name, self.custom)
         else:
-            self.mode = resolve_mode(dns.strip().lower(), get_config(f"{CONFIG_NAMESPACE}:cloudflareApiToken"))
+            self.mode = resolve_mode(clean["dns"], get_config(f"{CONFIG_NAMESPACE}:cloudflareApiToken"))
         self.region = pulumi.Output.from_input(region)
         # Filled in by SenderIdentity / ReceiverRoute as the program declares them.
         self.sender_logins: list[str] = []
@@ -202,7 +170,7 @@ class MailgunDomain(pulumi.ComponentResource):
         self.sender_records, self.receiver_records = self.domain.sender_records, self.domain.receiver_records
         self.adopted = self.domain.adopted
         self.smtp_host = self.region.apply(lambda r: SMTP_HOSTS[r])
-        self.dmarc_record: Optional[dict] = dmarc.record(self.name) if dmarc else None
+        self.dmarc_record: Optional[dict] = clean["dmarc"].record(self.name) if clean["dmarc"] else None
         self.tracking_domain = pulumi.Output.from_input(None)
         if tracking:
             self.tracking_resource = Tracking(f"{resource_name} tracking", TrackingInputs(

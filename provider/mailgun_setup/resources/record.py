@@ -62,12 +62,12 @@ class RecordInputs(Inputs):
     mode: pulumi.Input[str] = "automatic"
     nameservers: pulumi.Input[list] = field(default_factory=list)
     zone: pulumi.Input[Optional[str]] = None
-    OUTPUTS = ("status", "found", "detail")
 
 
 class Record(Resource, module="dns", name="Record"):
     status: pulumi.Output[str]
     found: pulumi.Output[list]
+    detail: pulumi.Output[Optional[str]]
 
     def __init__(self, resource_name: str, inputs: RecordInputs, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(RecordProvider(), resource_name, inputs.props(), opts)
+        super().__init__(RecordProvider(), resource_name, inputs.props(Record), opts)

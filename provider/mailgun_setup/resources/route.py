@@ -45,7 +45,6 @@ class RouteInputs(Inputs):
     mode: str = "automatic"
     owner: str = ""
     shared: pulumi.Input[Optional[bool]] = None  # the domain was adopted: another stack may be creating too
-    OUTPUTS = ("route_id", "expression", "waiting")
 
 
 def _remember(region: str, route: Optional[dict]) -> None:
@@ -216,6 +215,7 @@ class ReceiverRoute(Resource, module="mailgun", name="ReceiverRoute"):
 
     route_id: pulumi.Output[str]
     expression: pulumi.Output[str]
+    waiting: pulumi.Output[Optional[str]]  # manual DNS: why it waits; created once the records are Verified
 
     def __init__(self, resource_name: str, *, sender: "SenderIdentity",
                  actions: Union[pulumi.Input[str], pulumi.Input[Sequence[pulumi.Input[str]]]],

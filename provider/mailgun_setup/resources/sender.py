@@ -44,7 +44,6 @@ class SenderInputs(Inputs):
     mode: str = "automatic"
     owner: str = ""
     domain_identity: pulumi.Input[Optional[str]] = None
-    OUTPUTS = ("login", "smtp_host", "waiting")
 
 
 def _logins_of_existing(client, domain: str) -> set[str]:
@@ -198,6 +197,7 @@ class SenderIdentity(Resource, module="mailgun", name="SenderIdentity"):
     login: pulumi.Output[str]
     password: pulumi.Output[Optional[str]]
     smtp_host: pulumi.Output[str]
+    waiting: pulumi.Output[Optional[str]]  # manual DNS: why it waits; created once the records are Verified
 
     def __init__(self, resource_name: str, *, domain: "MailgunDomain", username: str,
                  password: pulumi.Input[Optional[str]] = None, opts: Optional[pulumi.ResourceOptions] = None):

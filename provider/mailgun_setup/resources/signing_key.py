@@ -72,7 +72,6 @@ class WebhookSigningKeyProvider(BaseProvider):
 class WebhookSigningKeyInputs(Inputs):
     region: pulumi.Input[Optional[str]] = "us"
     rotate: pulumi.Input[Optional[str]] = None
-    OUTPUTS = ("key",)
 
 
 class WebhookSigningKey(Resource, module="mailgun", name="WebhookSigningKey"):
@@ -90,4 +89,4 @@ class WebhookSigningKey(Resource, module="mailgun", name="WebhookSigningKey"):
                        f"WebhookSigningKey({resource_name!r})")
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["key"]))
         super().__init__(WebhookSigningKeyProvider(), resource_name, WebhookSigningKeyInputs(
-            region=region or "us", rotate=rotate).props(), opts)
+            region=region or "us", rotate=rotate).props(WebhookSigningKey), opts)

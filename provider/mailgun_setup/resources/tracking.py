@@ -31,7 +31,6 @@ class TrackingInputs(Inputs):
     owner: str = ""
     nameservers: pulumi.Input[list] = field(default_factory=list)
     domain_identity: pulumi.Input[Optional[str]] = None
-    OUTPUTS = ("defensive_domain", "open", "click")
 
 
 def defensive_name(props: dict) -> str:
@@ -108,6 +107,8 @@ class TrackingProvider(BaseProvider):
 
 class Tracking(Resource, module="mailgun", name="Tracking"):
     defensive_domain: pulumi.Output[str]
+    open: pulumi.Output[bool]
+    click: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, inputs: TrackingInputs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(TrackingProvider(), resource_name, held_props(Tracking, resource_name, inputs, opts), opts)

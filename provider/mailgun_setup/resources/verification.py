@@ -33,7 +33,6 @@ class VerificationInputs(Inputs):
     requires: pulumi.Input[Optional[str]] = None
     nameservers: pulumi.Input[list] = field(default_factory=list)
     zone: pulumi.Input[Optional[str]] = None
-    OUTPUTS = ("status", "problems")
 
 
 class VerificationProvider(BaseProvider):
@@ -90,4 +89,4 @@ class Verification(Resource, module="mailgun", name="Verification"):
 
     def __init__(self, resource_name: str, inputs: VerificationInputs,
                  opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(VerificationProvider(), resource_name, inputs.props(), opts)
+        super().__init__(VerificationProvider(), resource_name, inputs.props(Verification), opts)

@@ -12,6 +12,7 @@ import dns.exception
 import dns.resolver
 
 from .lookup import DnsLookup, nameservers_from_env
+from ..dns.names import bare
 
 
 def _addresses(host: str) -> list[tuple[str, int]]:
@@ -25,7 +26,7 @@ def _addresses(host: str) -> list[tuple[str, int]]:
 
 
 def _ns_of(domain: str) -> list[str]:
-    labels = domain.rstrip(".").split(".")
+    labels = bare(domain).split(".")
     for start in range(len(labels) - 1):
         try:
             answer = dns.resolver.resolve(".".join(labels[start:]), "NS", lifetime=5)

@@ -12,6 +12,7 @@ from typing import Optional
 from ..dmarc import is_dmarc
 from ..dns import spf
 from ..records import comparable
+from ..text import shorten
 from .lookup import DnsLookup
 
 
@@ -25,13 +26,9 @@ class Finding:
     def describe(self) -> str:
         r = self.record
         want = comparable(r)
-        got = ", ".join(repr(_short(v)) for v in self.found) or "nothing"
-        return (f"{r['type']} {r['name']}: expected {_short(want)!r}, found {got}"
+        got = ", ".join(repr(shorten(v)) for v in self.found) or "nothing"
+        return (f"{r['type']} {r['name']}: expected {shorten(want)!r}, found {got}"
                 + (f" — {self.cause}" if self.cause else ""))
-
-
-def _short(value: str, limit: int = 60) -> str:
-    return value if len(value) <= limit else value[:limit - 1] + "…"
 
 
 def expected_value(record: dict) -> str:
@@ -54,7 +51,7 @@ def check_record(lookup: DnsLookup, record: dict, zone: Optional[str] = None) ->
         theirs = [v for v in answer.values if is_dmarc(v)]
         if theirs:  # one DMARC policy per name: a foreign one is kept and reported, never replaced
             return Finding(record, True, answer.values, f"a DMARC policy that is not ours is published "
-                                                        f"({_short(theirs[0])!r}); it is kept as it is")
+                                                        f"({shorten(theirs[0])!r}); it is kept as it is")
     if answer.status == "ok":
         same_kind = [v for v in answer.values if record["type"] != "TXT"
                      or v.split("=")[0] == expected_value(record).split("=")[0]]
