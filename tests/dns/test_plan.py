@@ -59,3 +59,11 @@ def test_a_foreign_dmarc_policy_is_kept_in_place_of_ours():
     assert plan.withdraw("_dmarc.mail.x.com", "TXT", before, [ours], keep=(theirs,)) is None
     change = plan.publish("_dmarc.mail.x.com", "TXT", 300, RecordSet(300, ("other-txt=1",)), [ours])
     assert change.add == (ours,)
+
+
+def test_an_include_after_all_is_not_served_and_the_merge_moves_it_before_all():
+    ours = "v=spf1 include:mailgun.org ~all"
+    late = "v=spf1 ip4:192.0.2.1 ~all include:mailgun.org"
+    assert not spf.contains(late, ours)  # receivers stop at ~all (RFC 7208 §5.1)
+    assert spf.merge(late, ours) == "v=spf1 ip4:192.0.2.1 include:mailgun.org ~all"  # foreign terms kept
+    assert spf.contains(spf.merge(late, ours), ours)

@@ -34,11 +34,11 @@ def line_for(output, start):
 class Domain:
     """A Mailgun domain in a Route 53 zone with every record published as Mailgun asks."""
 
-    def __init__(self, unique, region="us", apex=False, publish=True, dmarc=GOOD_DMARC):
+    def __init__(self, unique, region="us", apex=False, publish=True, dmarc=GOOD_DMARC, bits=1024):
         self.zone = f"{unique}.com"
         self.name = self.zone if apex else f"mail.{self.zone}"
         self.zone_id = create_zone(os.environ, "route53", self.zone)
-        body = MailgunClient(os.environ["MAILGUN_API_KEY"], region).create_domain(self.name, 1024, 86400,
+        body = MailgunClient(os.environ["MAILGUN_API_KEY"], region).create_domain(self.name, bits, 86400,
                                                                                   dkim_selector="mg")
         self.sender, self.receiver = shapes.from_mailgun(body, tracking=True)
         self.dkim = next(r for r in self.sender if r["purpose"] == "DKIM")
@@ -114,6 +114,26 @@ def test_txt_split_into_separate_records(env, unique):
     domain.put(domain.dkim["name"], "TXT", [key[:120], key[120:]])
     line = line_for(doctor(env, domain.name).stdout, f"DKIM TXT mg._domainkey.{domain.name}")
     assert "split into 2 separate TXT records instead of strings of one record" in line
+
+
+def test_a_dkim_key_cut_at_255_characters_is_named_as_such(env, unique):
+    domain = Domain(unique, bits=2048)
+    key = domain.dkim["value"]
+    assert len(key) > 255
+    domain.put(domain.dkim["name"], "TXT", [key[:255]])  # only the first string of a split value published
+    line = line_for(doctor(env, domain.name).stdout, f"DKIM TXT mg._domainkey.{domain.name}")
+    assert line.startswith("FAIL") and "cut after its first 255 characters" in line
+
+
+def test_an_spf_include_after_all_is_judged_as_receivers_do(env, unique):
+    domain = Domain(unique)
+    domain.put(domain.name, "TXT", ["v=spf1 ~all include:mailgun.org"])  # the include is never evaluated
+    output = doctor(env, domain.name).stdout
+    policy = line_for(output, f"SPF {domain.name}")
+    assert policy.startswith("FAIL") and "include:mailgun.org stands after ~all" in policy and "RFC 7208 §5.1" in policy
+    assert "'v=spf1 include:mailgun.org ~all'" in policy
+    record = line_for(output, f"SPF TXT {domain.name}")
+    assert record.startswith("FAIL") and "stands after 'all'" in record
 
 
 def test_several_spf_records_at_one_name(env, unique):

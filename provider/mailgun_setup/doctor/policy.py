@@ -30,6 +30,11 @@ def check_spf(servers: Servers, domain: str) -> Optional[Finding]:
         return bad(what, f"{len(records)} SPF records at one name: receivers treat that as a permanent error "
                          "(RFC 7208 §3.2) and SPF fails for all of them",
                    "merge them into one v=spf1 record holding every include, then delete the others")
+    late = spf.misplaced(records[0])
+    if late:
+        return bad(what, f"{', '.join(late)} stands after {spf.evaluated(records[0])[-1]}: receivers stop at 'all' "
+                         f"and never evaluate it (RFC 7208 §5.1), so it authorises nothing",
+                   f"move it before the 'all' term: {spf.reordered(records[0])!r}")
     try:
         parsed = checkdmarc.spf.get_spf_record(domain, nameservers=servers.checkdmarc_nameservers(), timeout=3.0)
     except checkdmarc.spf.SPFTooManyDNSLookups as exc:

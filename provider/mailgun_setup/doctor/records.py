@@ -8,6 +8,7 @@ missing, and a record the authoritative servers serve but the resolver does not 
 from __future__ import annotations
 
 from ..dns import spf
+from ..dns.txt import MAX_STRING
 from ..dns.names import relative as host_label
 from ..records import comparable
 from ..verify.check import served
@@ -39,6 +40,10 @@ def _txt_mangled(want: str, values: tuple[str, ...]) -> str:
             return f"the value was split with spaces ({shorten(value)!r}): the key must be one unbroken text"
     if len(values) > 1 and any(_squeezed("".join(order)) == _squeezed(want) for order in (values, values[::-1])):
         return f"the value was split into {len(values)} separate TXT records instead of strings of one record"
+    for value in values:
+        if len(want) > MAX_STRING and len(value) == MAX_STRING and want.startswith(value):
+            return (f"the value is cut after its first {MAX_STRING} characters: a long value must be split into "
+                    f"strings of at most {MAX_STRING} characters and all of them published, not only the first")
     return ""
 
 
@@ -77,6 +82,10 @@ def check(servers: Servers, record: dict, zone: str, optional: bool = False) -> 
                 return bad(what, mangled, f"enter the value exactly as {shorten(want)!r}, without quotes, as one "
                                           "value (the DNS provider splits long values itself)")
             theirs = [v for v in answer.values if spf.is_spf(v)]
+            if spf.is_spf(want) and len(theirs) == 1 and set(spf.our_terms(want)) & set(spf.misplaced(theirs[0])):
+                return bad(what, f"the SPF record's {' '.join(spf.our_terms(want))} stands after 'all', where "
+                                 f"receivers never evaluate it (RFC 7208 §5.1): found {theirs[0]!r}",
+                           f"change it to {spf.merge(theirs[0], want)!r}")
             if spf.is_spf(want) and len(theirs) == 1:
                 return bad(what, f"the SPF record does not include Mailgun: found {theirs[0]!r}",
                            f"change it to {spf.merge(theirs[0], want)!r} (one SPF record per name)")
