@@ -24,7 +24,7 @@ def test_a_proxied_cname_is_detected_and_repaired(sandbox_env, sandbox, unique):
     client.dns.records.edit(dns_record_id=record.id, zone_id=zone.id, type="CNAME", name=name,
                             content="mailgun.org", ttl=1, proxied=True)  # somebody turns the orange cloud on
     finding = check_record(lookup(sandbox_env), record_shape)
-    assert not finding.ok and "proxied" in finding.cause and finding.found  # addresses, not the CNAME
+    assert not finding.ok and "proxied" in finding.detail and finding.found  # addresses, not the CNAME
     assert publish.present(backend, found, wanted) == {(name, "CNAME"): []}  # refresh sees it gone
 
     sandbox.clear_request_logs()

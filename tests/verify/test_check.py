@@ -14,15 +14,15 @@ def test_findings_name_the_likely_cause(sandbox_env, unique):
     dns = lookup(sandbox_env)
 
     missing = check_record(dns, dkim, zone)
-    assert not missing.ok and "not published yet" in missing.cause
+    assert not missing.ok and "not published yet" in missing.detail
 
     upsert(client, zone_id, f"{dkim['name']}.{zone}", "TXT", [dkim["value"]])  # full name typed as host
     doubled = check_record(dns, dkim, zone)
-    assert f"found at {dkim['name']}.{zone}" in doubled.cause and "only the host" in doubled.cause
+    assert f"found at {dkim['name']}.{zone}" in doubled.detail and "only the host" in doubled.detail
 
     upsert(client, zone_id, dkim["name"], "TXT", [dkim["value"][:255]])  # cut at 255
     cut = check_record(dns, dkim, zone)
-    assert not cut.ok and "re-copy it exactly" in cut.cause and "expected" in cut.describe()
+    assert not cut.ok and "re-copy it exactly" in cut.detail and "expected" in cut.describe()
 
     upsert(client, zone_id, spf["name"], "TXT", ["v=spf1 include:_spf.google.com include:mailgun.org -all"])
     assert check_record(dns, spf, zone).ok  # merged SPF serves ours

@@ -1,19 +1,7 @@
-"""One finding per line: what was checked, what is wrong, and the one-line fix."""
+"""The doctor's report: one :class:`~mailgun_setup.findings.Finding` per line, and the summary."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Finding:
-    subject: str          # "TXT mg._domainkey.mail.company.com", "SPF mail.company.com", "domain"
-    ok: bool
-    detail: str           # what was found, in plain words
-    fix: str = ""         # one line; empty when ok
-
-    def line(self) -> str:
-        mark = "ok  " if self.ok else "FAIL"
-        return f"{mark} {self.subject}: {self.detail}" + (f" -> fix: {self.fix}" if self.fix else "")
+from ..findings import Finding
 
 
 def good(subject: str, detail: str) -> Finding:

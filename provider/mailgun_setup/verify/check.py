@@ -6,29 +6,18 @@ the mistakes seen in the field: a full name pasted where the provider wanted onl
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 from ..dmarc import is_dmarc
 from ..dns import spf
+from ..findings import Finding
 from ..records import comparable
 from ..text import shorten
 from .lookup import DnsLookup
 
 
-@dataclass(frozen=True)
-class Finding:
-    record: dict
-    ok: bool
-    found: tuple[str, ...] = ()
-    cause: str = ""
-
-    def describe(self) -> str:
-        r = self.record
-        want = comparable(r)
-        got = ", ".join(repr(shorten(v)) for v in self.found) or "nothing"
-        return (f"{r['type']} {r['name']}: expected {shorten(want)!r}, found {got}"
-                + (f" — {self.cause}" if self.cause else ""))
+def _finding(record: dict, ok: bool, found: tuple[str, ...] = (), detail: str = "") -> Finding:
+    return Finding(f"{record['type']} {record['name']}", ok, detail, found=tuple(found), record=record)
 
 
 def expected_value(record: dict) -> str:
@@ -46,33 +35,33 @@ def served(record: dict, found: tuple[str, ...]) -> bool:
 def check_record(lookup: DnsLookup, record: dict, zone: Optional[str] = None) -> Finding:
     answer = lookup.query(record["name"], record["type"])
     if answer.status == "ok" and served(record, answer.values):
-        return Finding(record, True, answer.values)
+        return _finding(record, True, answer.values)
     if answer.status == "ok" and record["type"] == "TXT" and is_dmarc(record["value"]):
         theirs = [v for v in answer.values if is_dmarc(v)]
         if theirs:  # one DMARC policy per name: a foreign one is kept and reported, never replaced
-            return Finding(record, True, answer.values, f"a DMARC policy that is not ours is published "
+            return _finding(record, True, answer.values, f"a DMARC policy that is not ours is published "
                                                         f"({shorten(theirs[0])!r}); it is kept as it is")
     if answer.status == "ok":
         same_kind = [v for v in answer.values if record["type"] != "TXT"
                      or v.split("=")[0] == expected_value(record).split("=")[0]]
         cause = ("the value differs: re-copy it exactly (a DKIM key must not be cut or re-wrapped)" if same_kind
                  else "a different value is published at this name; ours is missing")
-        return Finding(record, False, answer.values, cause)
+        return _finding(record, False, answer.values, cause)
     if answer.status == "error":
-        return Finding(record, False, (), f"DNS did not answer ({answer.detail})")
+        return _finding(record, False, (), f"DNS did not answer ({answer.detail})")
     if record["type"] == "CNAME":
         addresses = lookup.query(record["name"], "A")
         if addresses.status == "ok":
-            return Finding(record, False, addresses.values,
+            return _finding(record, False, addresses.values,
                            "answers with addresses instead of a CNAME: the record is proxied (Cloudflare's orange "
                            "cloud); set it to DNS only, or run `pulumi up` to write it unproxied again")
     if zone:
         doubled = f"{record['name']}.{zone}"
         if lookup.query(doubled, record["type"]).status == "ok":
-            return Finding(record, False, (), f"found at {doubled} instead: the full name was entered where "
+            return _finding(record, False, (), f"found at {doubled} instead: the full name was entered where "
                                               f"the DNS provider expected only the host; enter the host "
                                               f"relative to {zone}")
-    return Finding(record, False, (), "not published yet, or DNS propagation has not finished")
+    return _finding(record, False, (), "not published yet, or DNS propagation has not finished")
 
 
 def check_records(lookup: DnsLookup, records: list[dict], zone: Optional[str] = None) -> list[Finding]:

@@ -58,8 +58,8 @@ def record_status(domain: str, record: dict, nameservers: Sequence[str] = (), zo
         return finding.ok, finding
     _, finding = poll(look, settle, first=0.5, most=15, factor=2)
     if finding.ok:  # served; or a foreign value kept in its place (a DMARC policy), said in the detail
-        return RecordStatus("foreign" if finding.cause else "served", tuple(finding.found), finding.cause)
-    return RecordStatus("different" if finding.found else "missing", tuple(finding.found), finding.cause)
+        return RecordStatus("foreign" if finding.detail else "served", tuple(finding.found), finding.detail)
+    return RecordStatus("different" if finding.found else "missing", tuple(finding.found), finding.detail)
 
 
 def group_round(client, domain: str, records: list[dict], nameservers: Sequence[str] = (),
