@@ -1,44 +1,16 @@
-"""The one interface every DNS backend offers, and how a backend is chosen.
-
-    find_zone(name) -> Zone            longest-suffix match, public zones only
-    read(zone, name, rtype) -> RecordSet | None
-    apply(zone, changes)               every change of one subdomain in ONE batch call
-"""
+"""How a DNS backend is chosen: the modes, the credentials found, and opening one (its interface is in
+:mod:`mailgun_setup.dns.interface`, which the backends import; this module imports them, lazily)."""
 from __future__ import annotations
 
 import os
-from typing import Optional, Protocol
+from typing import Optional
 
 from ..cache import ListCache
-from .plan import RecordChange
-from .types import RecordSet, Zone
+from .interface import DnsBackend, zone_holds  # noqa: F401  (the interface, re-exported for callers)
 
 DNS_BACKENDS = ("route53", "cloudflare")
 DNS_MODES = (*DNS_BACKENDS, "manual", "auto")
 DEFAULT_DNS = "auto"
-
-
-class DnsBackend(Protocol):
-    kind: str
-
-    def find_zone(self, name: str) -> Zone: ...
-
-    def zone_by_id(self, zone_id: str) -> Zone: ...
-
-    def read(self, zone: Zone, name: str, rtype: str) -> Optional[RecordSet]: ...
-
-    def apply(self, zone: Zone, changes: list[RecordChange]) -> None: ...
-
-
-def zone_holds(backend: DnsBackend, zone: Zone, changes: list[RecordChange]) -> bool:
-    """Whether every record set of ``changes`` already is as the changes leave it. A batch whose
-    answer was lost is retried by the SDK; if the first attempt was applied, the retry is refused
-    (its deletes or adds no longer fit) although the work is done: then this says so."""
-    for change in changes:
-        found = backend.read(zone, change.name, change.rtype)
-        if sorted(found.values if found else ()) != sorted(change.after):
-            return False
-    return True
 
 
 CLOUDFLARE_MAX_RETRIES = 6

@@ -22,7 +22,7 @@ from cloudflare import Cloudflare
 from ..cache import ListCache, remembered
 from ..errors import AmbiguousZoneError, CloudflareApiError, RecordConflictError, ZoneNotFoundError
 from .txt import quote_txt, unquote_txt
-from .backend import zone_holds
+from .interface import zone_holds
 from .plan import RecordChange
 from .types import RecordSet, Zone, normalise_value
 from .names import bare

@@ -9,7 +9,7 @@ import time
 from typing import Mapping
 
 from . import plan
-from .backend import DnsBackend
+from .interface import DnsBackend
 from .types import Zone
 
 Key = tuple[str, str]  # (name, type)

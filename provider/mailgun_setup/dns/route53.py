@@ -17,7 +17,7 @@ from ..cache import ListCache, remembered
 from ..timeouts import http_timeout
 from ..errors import AmbiguousZoneError, Route53ApiError, ZoneNotFoundError
 from .txt import quote_txt, unquote_txt
-from .backend import zone_holds
+from .interface import zone_holds
 from .plan import RecordChange
 from .names import bare, fqdn
 from .types import RecordSet, Zone, normalise_value
