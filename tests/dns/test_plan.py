@@ -67,3 +67,12 @@ def test_an_include_after_all_is_not_served_and_the_merge_moves_it_before_all():
     assert not spf.contains(late, ours)  # receivers stop at ~all (RFC 7208 §5.1)
     assert spf.merge(late, ours) == "v=spf1 ip4:192.0.2.1 include:mailgun.org ~all"  # foreign terms kept
     assert spf.contains(spf.merge(late, ours), ours)
+
+
+def test_another_key_at_our_dkim_selector_is_taken_out_when_ours_is_published():
+    ours = "k=rsa; p=OURS"
+    before = RecordSet(300, ("k=rsa; p=TAMPERED", ours))
+    change = plan.publish("mg._domainkey.mail.company.com", "TXT", 300, before, [ours])
+    assert change.after == [ours]
+    assert plan.publish("mail.company.com", "TXT", 300, RecordSet(300, ("google-site-verification=x",)),
+                        ["v=spf1 include:mailgun.org ~all"]).after[0] == "google-site-verification=x"

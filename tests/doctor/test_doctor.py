@@ -257,3 +257,10 @@ def test_without_an_api_key_or_with_a_public_suffix_a_clear_error(env):
     assert no_key.returncode == 2 and "apiKey: set mailgun-setup:apiKey" in no_key.stderr and no_key.stdout == ""
     suffix = subprocess.run([*CLI, "co.uk"], capture_output=True, text=True, timeout=60, cwd=REPO, env=env)
     assert suffix.returncode == 2 and "domain: 'co.uk' is a public suffix (Public Suffix List)" in suffix.stderr
+
+
+def test_two_keys_at_one_dkim_selector(env, unique):
+    domain = Domain(unique)
+    domain.put(domain.dkim["name"], "TXT", [domain.dkim["value"], "k=rsa; p=TAMPERED"])
+    line = line_for(doctor(env, domain.name).stdout, f"DKIM TXT mg._domainkey.{domain.name}")
+    assert line.startswith("FAIL") and "2 different keys at this selector" in line and "RFC 6376" in line

@@ -71,9 +71,12 @@ def covers(present: str, ours: str, rtype: str) -> bool:
     return present == ours
 
 
-def present_values(before: Optional[RecordSet], ours: list[str], rtype: str) -> list[str]:
-    """Those of our values the record set already serves (a proxied record serves nothing)."""
+def present_values(before: Optional[RecordSet], ours: list[str], rtype: str, name: str = "") -> list[str]:
+    """Those of our values the record set already serves (a proxied record serves nothing). At a DKIM
+    selector, our key beside another one does not count: receivers may pick the other."""
     values = before.served() if before else ()
+    if is_dkim_key(name, rtype) and any(v not in ours for v in values):
+        return []
     return [v for v in ours if any(covers(p, v, rtype) for p in values)]
 
 
@@ -95,12 +98,17 @@ def preexisting(before: Optional[RecordSet], ours: list[str], rtype: str) -> lis
     return done + [t for t in dict.fromkeys(targets) if t is not None]
 
 
+def is_dkim_key(name: str, rtype: str) -> bool:
+    """A TXT record at a DKIM selector's name (``<selector>._domainkey.<domain>``)."""
+    return rtype == "TXT" and "._domainkey." in name
+
+
 def publish(name: str, rtype: str, ttl: int, before: Optional[RecordSet], ours: list[str]) -> Optional[RecordChange]:
     values = list(before.values) if before else []
     if rtype == "CNAME" and values and values != list(ours):
         raise RecordConflictError(f"{name} already has a CNAME to {values[0]}; Mailgun needs it to point to "
                                   f"{ours[0]}: remove the existing CNAME or turn tracking off")
-    done = set(present_values(before, ours, rtype))
+    done = set(present_values(before, ours, rtype, name))
     add, replace = [], []
     for value in ours:
         if value in done:
@@ -113,9 +121,12 @@ def publish(name: str, rtype: str, ttl: int, before: Optional[RecordSet], ours: 
             replace.append((foreign_spf, spf.merge(foreign_spf, value)))
         else:
             add.append(value)
-    if not add and not replace:
+    # A DKIM selector holds one key: another key there (typed in out of band, or left by a bad copy) makes
+    # receivers pick either (RFC 6376 §3.6.2.2: the result is undefined), so it goes.
+    strays = tuple(v for v in values if is_dkim_key(name, rtype) and v not in ours) if ours else ()
+    if not add and not replace and not strays:
         return None
-    return RecordChange(name, rtype, ttl, before, tuple(add), (), tuple(replace))
+    return RecordChange(name, rtype, ttl, before, tuple(add), strays, tuple(replace))
 
 
 def _merged_into(before: RecordSet, value: str, rtype: str, keep: tuple[str, ...]) -> Optional[tuple[str, str]]:

@@ -69,5 +69,5 @@ def withdraw(backend: DnsBackend, zone: Zone, wanted: Mapping[Key, list[str]],
 
 def present(backend: DnsBackend, zone: Zone, wanted: Mapping[Key, list[str]]) -> dict[Key, list[str]]:
     """Which of our values each record set serves right now (for refresh)."""
-    return {(name, rtype): plan.present_values(backend.read(zone, name, rtype), ours, rtype)
+    return {(name, rtype): plan.present_values(backend.read(zone, name, rtype), ours, rtype, name)
             for (name, rtype), ours in wanted.items()}

@@ -10,6 +10,7 @@ from typing import Optional
 
 from ..dmarc import is_dmarc
 from ..dns import spf
+from ..dns.plan import is_dkim_key
 from ..findings import Finding
 from ..records import comparable
 from ..text import shorten
@@ -32,9 +33,16 @@ def served(record: dict, found: tuple[str, ...]) -> bool:
     return want in found
 
 
+TWO_KEYS = ("two different keys are published at this selector: receivers pick either one, and mail signed "
+            "with ours fails when they pick the other (RFC 6376 §3.6.2.2: the result is undefined); remove the "
+            "other TXT value")
+
+
 def check_record(lookup: DnsLookup, record: dict, zone: Optional[str] = None) -> Finding:
     answer = lookup.query(record["name"], record["type"])
     if answer.status == "ok" and served(record, answer.values):
+        if is_dkim_key(record["name"], record["type"]) and len(set(answer.values)) > 1:
+            return _finding(record, False, answer.values, TWO_KEYS)
         return _finding(record, True, answer.values)
     if answer.status == "ok" and record["type"] == "TXT" and is_dmarc(record["value"]):
         theirs = [v for v in answer.values if is_dmarc(v)]
