@@ -76,3 +76,10 @@ def test_another_key_at_our_dkim_selector_is_taken_out_when_ours_is_published():
     assert change.after == [ours]
     assert plan.publish("mail.company.com", "TXT", 300, RecordSet(300, ("google-site-verification=x",)),
                         ["v=spf1 include:mailgun.org ~all"]).after[0] == "google-site-verification=x"
+
+
+def test_a_sync_takes_another_key_at_our_selector_out_too():
+    ours = "k=rsa; p=OURS"
+    change = plan.sync("mg._domainkey.mail.company.com", "TXT", 300, RecordSet(300, ("k=rsa; p=TAMPERED",)), [],
+                       [ours])
+    assert change.after == [ours]

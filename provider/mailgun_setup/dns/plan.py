@@ -58,7 +58,8 @@ def sync(name: str, rtype: str, ttl: int, before: Optional[RecordSet], old_ours:
     first = dict(out.replace)
     chained = {old: dict(into.replace).get(mid, mid) for old, mid in first.items()}
     chained.update({old: new for old, new in into.replace if old not in first.values()})
-    return RecordChange(name, rtype, ttl, before, into.add, out.remove, tuple(chained.items()))
+    return RecordChange(name, rtype, ttl, before, into.add, tuple(dict.fromkeys(out.remove + into.remove)),
+                        tuple(chained.items()))
 
 
 def covers(present: str, ours: str, rtype: str) -> bool:
