@@ -166,3 +166,26 @@ def test_injected_429_carries_retry_after(sandbox, sandbox_env, unique):
     again = requests.get(f"{sandbox_env['MAILGUN_API_URL_US']}/v4/domains",
                          auth=("api", sandbox_env["MAILGUN_API_KEY"]))
     assert again.status_code == 200  # the fault applied to one request only
+
+
+def test_verification_judges_two_keys_at_one_selector_as_receivers_do(sandbox_env, unique):
+    """Mailgun documents nothing for a selector serving two keys; receivers may pick either (RFC 6376
+    §3.6.2.2), so the emulator marks the DKIM record invalid until ours is the only key there."""
+    from mailgun_setup.mailgun.client import MailgunClient, api_key_from_env
+    from mailgun_setup.sandbox.seed import create_zone
+    from .helpers import route53, upsert
+
+    zone = f"{unique}.com"
+    zone_id = create_zone(sandbox_env, "route53", zone)
+    client = MailgunClient(api_key_from_env(), "us")
+    body = client.create_domain(f"mail.{zone}", 1024, dkim_selector="mg", force_dkim_authority=True)
+    dkim = next(r for r in body["sending_dns_records"] if "._domainkey." in r["name"])
+
+    def verdict():
+        answer = client.verify_domain(f"mail.{zone}")
+        return next(r["valid"] for r in answer["sending_dns_records"] if r["name"] == dkim["name"])
+
+    upsert(route53(sandbox_env), zone_id, dkim["name"], "TXT", [dkim["value"], "k=rsa; p=TAMPERED"])
+    assert verdict() == "invalid"
+    upsert(route53(sandbox_env), zone_id, dkim["name"], "TXT", [dkim["value"]])
+    assert verdict() == "valid"

@@ -13,6 +13,10 @@ def check_record(lookup: DnsLookup, record: DnsRecord) -> tuple[str, list[str]]:
         if record.value.startswith("v=spf1"):
             include = record.value.split()[1]  # include:mailgun.org
             ok = any(v.startswith("v=spf1") and include in v.split() for v in found)
+        elif "._domainkey." in record.name:
+            # One key per selector. Mailgun documents nothing for two; receivers may pick either (RFC 6376
+            # §3.6.2.2: undefined), so the emulator judges as they would: valid only when ours is the one key.
+            ok = found == [record.value]
         else:
             ok = record.value in found
     elif record.record_type == "CNAME":
