@@ -50,9 +50,9 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
-from mailgun_setup.engine import PulumiCli, find_pulumi, offline_env  # noqa: E402
-from mailgun_setup.sandbox.runner import Sandbox  # noqa: E402
-from mailgun_setup.sandbox.seed import create_zone  # noqa: E402
+from tests.engine import PulumiCli, find_pulumi, offline_env  # noqa: E402
+from mailgun_sandbox.runner import Sandbox  # noqa: E402
+from mailgun_sandbox.seed import create_zone  # noqa: E402
 
 from bench import analysis, report  # noqa: E402
 

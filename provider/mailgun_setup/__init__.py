@@ -13,6 +13,8 @@ both ``--secret``) or the usual environment (``MAILGUN_API_KEY``, AWS's chain,
 ``CLOUDFLARE_API_TOKEN``). Misuse raises :class:`UsageError` while the program runs, so
 ``pulumi preview`` fails before anything is written.
 """
+from importlib import metadata as _metadata
+
 from .dmarc import Dmarc
 from .errors import ConfigError, MailgunSetupError, UsageError, VerificationError
 from .mailgun.facts import FAILED, IN_PROGRESS, UNVERIFIED, VERIFIED
@@ -22,7 +24,10 @@ from .resources.route import ReceiverRoute
 from .resources.sender import SenderIdentity
 from .resources.webhook import Webhook
 
-__version__ = "0.2.0"
+try:
+    __version__ = _metadata.version("mailgun-setup")  # written once, in pyproject.toml
+except _metadata.PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "MailgunDomain", "SenderIdentity", "ReceiverRoute", "Webhook", "ApiKey", "Dmarc",

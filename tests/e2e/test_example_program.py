@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from mailgun_setup.engine import PulumiCli, offline_env
+from tests.engine import PulumiCli, offline_env
 
 from ..conftest import REPO
 from .harness import mailgun, served
