@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Import cost of the library against the Pulumi SDK alone: min of N fresh-process runs each.
+
+    .venv/bin/python bench/import_time.py [--runs 5] [--out bench/results]
+
+Each run is a new interpreter timing ``import pulumi`` or ``import mailgun_setup`` (which
+imports pulumi) with perf_counter around the import statement. Target: the ratio
+mailgun_setup / pulumi <= 1.25. Writes ``import_time.json`` and ``import_time.md`` in --out,
+with the heavy modules a program process must not load (they load where they are used).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+TARGET = 1.25
+HEAVY = ("requests", "urllib3", "dns", "boto3", "botocore", "cloudflare", "checkdmarc", "yaml", "httpx",
+         "mailgun_setup.cli", "mailgun_setup.doctor", "mailgun_setup.review", "mailgun_setup.importer")
+TIMER = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+LOADED = ("import sys, json, pulumi, pulumi.dynamic; before = set(sys.modules); import mailgun_setup; "
+          "print(json.dumps(sorted(set(sys.modules) - before)))")
+
+
+def once(python: str, module: str) -> float:
+    out = subprocess.run([python, "-c", TIMER.format(module=module)], capture_output=True, text=True, check=True,
+                         cwd="/")
+    return float(out.stdout.strip())
+
+
+def measure(python: str = sys.executable, runs: int = 5) -> dict:
+    pulumi = min(once(python, "pulumi") for _ in range(runs))
+    ours = min(once(python, "mailgun_setup") for _ in range(runs))
+    loaded = json.loads(subprocess.run([python, "-c", LOADED], capture_output=True, text=True, check=True,
+                                       cwd="/").stdout)
+    heavy = sorted({m for m in loaded for h in HEAVY if m == h or m.startswith(h + ".")})
+    return {"runs": runs, "import_pulumi_s": round(pulumi, 4), "import_mailgun_setup_s": round(ours, 4),
+            "ratio": round(ours / pulumi, 3), "target": TARGET, "met": ours / pulumi <= TARGET,
+            "heavy_modules_loaded": heavy}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
+    args = parser.parse_args(argv)
+    result = measure(runs=args.runs)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "import_time.json").write_text(json.dumps(result, indent=2) + "\n")
+    (args.out / "import_time.md").write_text(
+        "# Import time\n\n"
+        f"Min of {result['runs']} fresh-process runs, `{Path(sys.executable).name}` {sys.version.split()[0]}.\n\n"
+        "| import | seconds |\n|---|---|\n"
+        f"| `import pulumi` | {result['import_pulumi_s']:.3f} |\n"
+        f"| `import mailgun_setup` | {result['import_mailgun_setup_s']:.3f} |\n\n"
+        f"Ratio **{result['ratio']:.2f}** (target ≤ {TARGET}: {'met' if result['met'] else 'not met'}).\n\n"
+        f"Heavy modules loaded by `import mailgun_setup`: {', '.join(result['heavy_modules_loaded']) or 'none'}.\n")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
