@@ -35,10 +35,16 @@ def _stack_domains(args) -> dict:
         except OSError as exc:
             raise MailgunSetupError(f"cannot read {args.from_json}: {exc.strerror}") from None
     else:
+        # The state, not an output: a program written in code exports what it likes.
         from .pulumi_cli import PulumiCli, engine_env
+        from .stack_state import domains_from_state
         pulumi = PulumiCli(Path(args.cwd), engine_env())
-        text = pulumi.run("stack", "output", "domains", "--json", "--stack", args.stack).stdout
-        source = f"the output `domains` of stack {args.stack}"
+        exported = pulumi.run("stack", "export", "--stack", args.stack).stdout
+        try:
+            return domains_from_state(json.loads(exported))
+        except (ValueError, AttributeError) as exc:
+            raise MailgunSetupError(f"the state of stack {args.stack} is not `pulumi stack export` JSON: "
+                                    f"{exc}") from None
     try:
         domains = json.loads(text)
         if isinstance(domains, str):  # exported as a JSON-encoded string
@@ -171,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     handoff_cmd.add_argument("--stack", required=True, metavar="NAME", help="the Pulumi stack")
     handoff_cmd.add_argument("--output", metavar="FILE", help="write the sheet here (default: stdout)")
     handoff_cmd.add_argument("--from-json", metavar="FILE",
-                             help="read the `domains` output from FILE ('-' for stdin) instead of asking Pulumi")
+                             help="read a `domains` map (the YAML program's output) from FILE ('-' for stdin) instead of the stack's state")
     handoff_cmd.add_argument("--format", choices=["markdown", "csv"], default="markdown",
                              help="markdown (default) or csv, one row per record for bulk import")
     handoff_cmd.add_argument("--family", choices=sorted(HOST_FIELD), metavar="FAMILY",
