@@ -1,0 +1,1 @@
+"""Cloudflare API v4 emulator: zones and DNS records, good enough for the official SDK."""

@@ -1,0 +1,1 @@
+"""Mailgun API emulator (US and EU hosts over one global domain namespace)."""
