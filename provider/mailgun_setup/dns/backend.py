@@ -7,11 +7,13 @@
 from __future__ import annotations
 
 import os
-from typing import Optional, Protocol
+from typing import TYPE_CHECKING, Optional, Protocol
 
 from ..cache import ListCache
-from .plan import RecordChange
 from .types import RecordSet, Zone
+
+if TYPE_CHECKING:  # the merge rules load with the provider that applies them
+    from .plan import RecordChange
 
 DNS_BACKENDS = ("route53", "cloudflare")
 DNS_MODES = (*DNS_BACKENDS, "manual", "auto")

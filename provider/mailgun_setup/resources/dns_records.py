@@ -19,7 +19,6 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, 
 from .. import records
 from ..cache import ListCache
 from ..dmarc import is_dmarc
-from ..dns import publish
 from ..dns.names import in_zone, zone_id_backend
 from ..dns.backend import DNS_BACKENDS, DnsBackend, backends_with_credentials, open_backend
 from ..dns.types import Zone
@@ -137,6 +136,7 @@ class DomainRecordsProvider(BaseProvider):
         return Zone(props["zone_id"], props["zone_name"], tuple(props.get("nameservers") or ()))
 
     def create(self, props: dict) -> CreateResult:
+        from ..dns import publish  # the merge rules: in the provider process only
         wanted = _wanted(props)
         already = publish.publish(self.backend(props["provider"]), self._zone_of(props), wanted)
         _report_foreign_dmarc(wanted, already)
@@ -150,6 +150,7 @@ class DomainRecordsProvider(BaseProvider):
         return {} if not found or self.other_stacks(props["domain"], props) else found
 
     def read(self, id_: str, props: dict) -> ReadResult:
+        from ..dns import publish  # the merge rules: in the provider process only
         try:
             served = publish.present(self.backend(props["provider"]), self._zone_of(props), _wanted(props))
         except ZoneNotFoundError:
@@ -161,6 +162,7 @@ class DomainRecordsProvider(BaseProvider):
         return ReadResult(id_, {**props, "records": kept, "claim": claim})
 
     def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
+        from ..dns import publish  # the merge rules: in the provider process only
         keep, old = _unkeys(olds.get("keep")), _wanted(olds)
         found = publish.sync(self.backend(news["provider"]), self._zone_of(news), old, _wanted(news), keep)
         # Record sets new to this update may hold values from before us too (e.g. tracking turned on).
@@ -168,6 +170,7 @@ class DomainRecordsProvider(BaseProvider):
         return UpdateResult({**news, "keep": _keys(keep)})
 
     def delete(self, _id: str, props: dict) -> None:
+        from ..dns import publish  # the merge rules: in the provider process only
         others = self.other_stacks(props["domain"], props)
         wanted = _wanted(props)
         if others:
