@@ -1,17 +1,19 @@
-"""What users install: the two wheels, not editable, in fresh venvs; the example program through
-the engine from that install, once at the locked versions, once at the lowest the ranges allow."""
+"""What users install: the two wheels, not editable, in fresh venvs; both programs (the example
+written in code, the YAML program with the sandbox stack) through the engine from that install,
+once at the locked versions, once at the lowest the ranges allow."""
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import subprocess
 import zipfile
 
 import pytest
 from packaging.requirements import Requirement
 
 from ..conftest import REPO
-from ..e2e.harness import mailgun
+from ..e2e.harness import mailgun, new_zone
 from ..engine import ENGINE_VERSION, PulumiCli, offline_env
 from .conftest import LOWEST, locked_versions
 
@@ -98,3 +100,44 @@ def test_example_program_from_the_installed_wheels(variant, request, tmp_path, s
     example.run("preview", "--expect-no-changes")
     example.run("destroy", "--yes")
     assert mailgun("us").get_domain(f"mail.{zone}") is None
+
+
+def test_sandbox_command_from_the_installed_wheels(locked_install):
+    """`mailgun-setup sandbox run` of the installed CLI starts the installed sandbox for a command."""
+    cli = locked_install.root / "bin" / "mailgun-setup"
+    result = subprocess.run([str(cli), "sandbox", "run", "--zone", "route53:wheel-check.com", "--",
+                             str(locked_install.python), "-c", "import os; print(os.environ['MAILGUN_API_URL_US'])"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().startswith("http://127.0.0.1:")
+
+
+@pytest.mark.parametrize("variant", ["locked", "lowest"])
+def test_yaml_program_from_the_installed_wheels(variant, request, tmp_path, sandbox_env, sandbox, unique):
+    """The YAML program (programs/mailgun) with the committed sandbox stack, zones renamed for this
+    test, from the installed wheels: up to Verified, a no-op preview, the handoff sheet, destroy."""
+    install = request.getfixturevalue(f"{variant}_install")
+    r53, cf = f"{unique}-{variant}.com", f"{unique}-{variant}.org"
+    config = (REPO / "stacks" / "Pulumi.sandbox.yaml").read_text().replace("company.com", r53).replace("example.org", cf)
+    new_zone(sandbox_env, "route53", r53)
+    new_zone(sandbox_env, "cloudflare", cf)
+    root = tmp_path / "project"
+    (root / "stacks").mkdir(parents=True)
+    shutil.copy(REPO / "Pulumi.yaml", root / "Pulumi.yaml")
+    shutil.copytree(REPO / "programs" / "mailgun", root / "programs" / "mailgun",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "stacks" / "Pulumi.wheel.yaml").write_text(config)
+    env = offline_env(tmp_path / "state", tmp_path / "home", base={**os.environ, **sandbox_env},
+                      python=install.python)
+    project = PulumiCli(root, env)
+    project.run("stack", "init", "wheel")
+    project.run("up", "--yes", "--stack", "wheel")
+    domains = json.loads(project.run("stack", "output", "domains", "--json", "--stack", "wheel").stdout)
+    assert {name: d["senderStatus"] for name, d in domains.items()} == {f"mail.{r53}": "Verified",
+                                                                         f"mg.{cf}": "Verified"}
+    project.run("preview", "--expect-no-changes", "--stack", "wheel")
+    sheet = subprocess.run([str(install.root / "bin" / "mailgun-setup"), "handoff", "--stack", "wheel"], cwd=root,
+                           env=env, capture_output=True, text=True, timeout=120)
+    assert sheet.returncode == 0 and f"## mail.{r53}" in sheet.stdout, sheet.stderr
+    project.run("destroy", "--yes", "--stack", "wheel")
+    assert mailgun("us").get_domain(f"mail.{r53}") is None and mailgun("eu").get_domain(f"mg.{cf}") is None
