@@ -1,1 +1,0 @@
-"""Mailgun API emulator (US and EU hosts over one global domain namespace)."""
