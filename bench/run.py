@@ -50,11 +50,11 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
-from mailgun_setup.engine import PulumiCli, find_pulumi, offline_env  # noqa: E402
-from mailgun_setup.sandbox.runner import Sandbox  # noqa: E402
-from mailgun_setup.sandbox.seed import create_zone  # noqa: E402
+from tests.engine import PulumiCli, find_pulumi, offline_env  # noqa: E402
+from mailgun_sandbox.runner import Sandbox  # noqa: E402
+from mailgun_sandbox.seed import create_zone  # noqa: E402
 
-from bench import analysis, report  # noqa: E402
+from bench import analysis, import_time, report  # noqa: E402
 
 ZONES = {"route53": "company.com", "cloudflare": "example.org"}
 PASSWORD = "bench-password-1"
@@ -292,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     shape = Shape(args.subdomains, args.senders, args.routes)
     results: dict = {"machine": machine(), "shape": asdict(shape)}
+    results["import"] = import_time.measure()  # `import mailgun_setup` / `import pulumi`, min of 5 processes
     ours = measure("ours", shape, args.repeat, keep_graph=True)
     graph = ours.pop("graph")
     results["ours"] = ours

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# One-command setup, idempotent: .venv with the pinned dependencies, the Pulumi engine
+# One-command setup, idempotent: .venv with the locked dependencies (requirements.lock) and both
+# distributions of this repository (mailgun-setup, mailgun-setup-sandbox), the Pulumi engine
 # (a matching `pulumi` on PATH, or one built from the Go module proxy and cached outside the
 # clone), and `dig` for the DNS fidelity tests. A second run on a set-up machine takes seconds.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-PULUMI_VERSION=$(sed -n 's/.*"pulumi==\([0-9.]*\)".*/\1/p' pyproject.toml)
+PULUMI_VERSION=$(tr -d '[:space:]' < engine/VERSION)  # the engine version, written once
 LANGHOST_SDK_VERSION=$(sed -n 's/.*github.com\/pulumi\/pulumi\/sdk\/v3 \(v[0-9.]*\).*/\1/p' engine/langhost/go.mod)
 CACHE_ROOT=${MAILGUN_SETUP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mailgun-setup}
 ENGINE_DIR="$CACHE_ROOT/engine/v$PULUMI_VERSION"
@@ -19,7 +20,7 @@ die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 setup_venv() {
   local stamp=".venv/.setup-stamp" want
   command -v python3 >/dev/null || die "python3 (3.10 or newer) is required"
-  want=$( (cat pyproject.toml; python3 --version) | sha256sum | cut -d' ' -f1)
+  want=$( (cat requirements.lock pyproject.toml sandbox/pyproject.toml; python3 --version) | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x .venv/bin/python ]; then
     say "python deps: up to date"
     return
@@ -27,7 +28,9 @@ setup_venv() {
   say "python deps: installing into .venv"
   python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
+  # exactly the lock, then the two local distributions on top of it (editable, nothing else pulled)
+  .venv/bin/python -m pip install -q -r requirements.lock
+  .venv/bin/python -m pip install -q --no-deps -e . -e ./sandbox
   echo "$want" > "$stamp"
 }
 

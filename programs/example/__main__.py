@@ -16,13 +16,14 @@ from zone import HostedZone
 
 config = pulumi.Config()
 zone_name = config.require("exampleZone")
+dns = config.get("exampleDns") or "route53"  # manual: nothing written to DNS, `mailgun-setup handoff` has the sheet
 
 # Stands in for `pulumi_aws.route53.Zone(...)`, which works the same way here: its `zone_id`
 # is an Output. (The AWS provider plugin is not installed in this offline example.)
 zone = HostedZone("zone", name=zone_name)
 
 mail = mg.MailgunDomain("mail", name=f"mail.{zone_name}", region="us", dkim_key_length=2048,
-                        receiving=True, dns="route53", zone=zone.zone_id, verify_timeout=300)
+                        receiving=True, dns=dns, zone=zone.zone_id, verify_timeout=300)
 support = mg.SenderIdentity("support", domain=mail, username=f"support@mail.{zone_name}",
                             password=config.require_secret("supportPassword"))
 alerts = mg.SenderIdentity("alerts", domain=mail, username=f"alerts@mail.{zone_name}")
@@ -31,7 +32,7 @@ mg.ReceiverRoute("support", sender=support, actions=['forward("https://helpdesk.
 
 notify = mg.MailgunDomain("notify", name=f"notify.{zone_name}", region="eu", retention_days=1, tracking=True,
                           dmarc=mg.Dmarc(policy="quarantine", rua=f"mailto:dmarc@{zone_name}"),
-                          dns="route53", zone=zone.zone_id, verify_timeout=300)
+                          dns=dns, zone=zone.zone_id, verify_timeout=300)
 noreply = mg.SenderIdentity("noreply", domain=notify, username=f"noreply@notify.{zone_name}")
 
 pulumi.export("zoneId", zone.zone_id)

@@ -18,14 +18,30 @@ from .dns.custom import CustomDns, RecordRequest
 from .errors import ConfigError, MailgunSetupError, UsageError, VerificationError
 from .mailgun.facts import FAILED, IN_PROGRESS, UNVERIFIED, VERIFIED
 from .resources.mailgun_domain import MailgunDomain
-from .resources.api_key import ApiKey
-from .resources.lookup import get_domain
 from .resources.route import ReceiverRoute
 from .resources.sender import SenderIdentity
-from .resources.signing_key import WebhookSigningKey
-from .resources.webhook import Webhook
 
-__version__ = "0.2.0"
+
+_LAZY = {"ApiKey": ".resources.api_key", "Webhook": ".resources.webhook",
+         "WebhookSigningKey": ".resources.signing_key", "get_domain": ".resources.lookup"}
+
+
+def __getattr__(name: str):
+    """``__version__``: the installed distribution's, written once in pyproject.toml (read on first
+    use: importlib.metadata costs a program that never asks)."""
+    if name in _LAZY:  # account-level extras: loaded by the programs that use them
+        from importlib import import_module
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    if name == "__version__":
+        from importlib import metadata
+        try:
+            return metadata.version("mailgun-setup")
+        except metadata.PackageNotFoundError:  # a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "MailgunDomain", "SenderIdentity", "ReceiverRoute", "Webhook", "WebhookSigningKey", "ApiKey", "Dmarc",

@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shlex
-import signal
-import subprocess
 import sys
-import threading
 from pathlib import Path
 
 from .errors import MailgunSetupError
@@ -18,77 +13,18 @@ from .handoff import HOST_FIELD
 from .dns.names import bare
 
 
-def _start_sandbox(zone_specs: list[str]):
-    from .sandbox.runner import Sandbox
-    from .sandbox.seed import create_zone, parse_zone_spec
-
-    zones = [parse_zone_spec(spec) for spec in zone_specs]
-    sandbox = Sandbox().start()
-    try:
-        for provider, name in zones:
-            create_zone(sandbox.env(), provider, name)
-    except Exception:
-        sandbox.stop()
-        raise
-    return sandbox
-
-
-def sandbox_run(args) -> int:
-    command = args.command[1:] if args.command[:1] == ["--"] else args.command
-    if not command:
-        raise MailgunSetupError("sandbox run: give the command after '--', e.g. mailgun-setup sandbox run -- pytest")
-    sandbox = _start_sandbox(args.zone)
-    child = None
-
-    terminate = []
-
-    def forward(signum, _frame):
-        if child is None:
-            terminate.append(signum)  # the child is not started yet: pass it on once it is
-        elif child.poll() is None:
-            child.send_signal(signum)
-
-    def let_the_child_answer(_signum, _frame):
-        """Ctrl-C in a terminal reaches the whole foreground group, the child included: the child
-        decides how to stop and we report its exit code. Raising KeyboardInterrupt here instead
-        could land between ``waitpid`` and the bookkeeping in ``Popen.wait`` and lose the code."""
-
-    previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, forward),
-                signal.SIGINT: signal.signal(signal.SIGINT, let_the_child_answer)}
-    try:
-        child = subprocess.Popen(command, env={**os.environ, **sandbox.env()})
-        for signum in terminate:
-            child.send_signal(signum)
-        return _shell_exit_code(child.wait())
-    except FileNotFoundError:
-        print(f"mailgun-setup: command not found: {command[0]}", file=sys.stderr)
-        return 127
-    finally:
-        for signum, handler in previous.items():  # a Ctrl-C during the stop below interrupts it again
-            signal.signal(signum, handler)
-        sandbox.stop()
-
-
-def _shell_exit_code(returncode: int) -> int:
-    """A child killed by signal N exits as 128+N, the way a shell reports it."""
-    return 128 - returncode if returncode < 0 else returncode
-
-
-def sandbox_up(args) -> int:
-    sandbox = _start_sandbox(args.zone)
-    try:
-        for key, value in sandbox.env().items():
-            print(f"export {key}={shlex.quote(value)}")
-        print("# sandbox running; Ctrl-C to stop", flush=True)
-        stopped = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+def _sandbox(action: str):
+    """The sandbox commands live in the `mailgun-setup-sandbox` distribution (`mailgun_sandbox`)."""
+    def handler(args) -> int:
         try:
-            stopped.wait()
-        except KeyboardInterrupt:
-            pass
-        return 0
-    finally:
-        sandbox.stop()
+            from mailgun_sandbox import cli as sandbox_cli
+        except ImportError:
+            raise MailgunSetupError("the sandbox is not installed: pip install 'mailgun-setup[sandbox]'") from None
+        try:
+            return getattr(sandbox_cli, action)(args)
+        except sandbox_cli.SandboxError as exc:
+            raise MailgunSetupError(str(exc)) from None
+    return handler
 
 
 def _stack_domains(args) -> dict:
@@ -100,10 +36,16 @@ def _stack_domains(args) -> dict:
         except OSError as exc:
             raise MailgunSetupError(f"cannot read {args.from_json}: {exc.strerror}") from None
     else:
-        from .engine import PulumiCli, engine_env
+        # The state, not an output: a program written in code exports what it likes.
+        from .pulumi_cli import PulumiCli, engine_env
+        from .stack_state import domains_from_state
         pulumi = PulumiCli(Path(args.cwd), engine_env())
-        text = pulumi.run("stack", "output", "domains", "--json", "--stack", args.stack).stdout
-        source = f"the output `domains` of stack {args.stack}"
+        exported = pulumi.run("stack", "export", "--stack", args.stack).stdout
+        try:
+            return domains_from_state(json.loads(exported))
+        except (ValueError, AttributeError) as exc:
+            raise MailgunSetupError(f"the state of stack {args.stack} is not `pulumi stack export` JSON: "
+                                    f"{exc}") from None
     try:
         domains = json.loads(text)
         if isinstance(domains, str):  # exported as a JSON-encoded string
@@ -142,7 +84,7 @@ def handoff(args) -> int:
 
 
 def import_domain(args) -> int:
-    from .engine import PulumiCli, engine_env
+    from .pulumi_cli import PulumiCli, engine_env
     from .importer import import_domain as run_import
 
     sys.stdout.write(run_import(PulumiCli(Path(args.cwd), engine_env()), args.stack, args.domain,
@@ -176,7 +118,7 @@ def _previews(args) -> list[dict]:
         except OSError as exc:
             raise MailgunSetupError(f"cannot read {source}: {exc.strerror}") from None
     if not args.from_json:
-        from .engine import PulumiCli, engine_env
+        from .pulumi_cli import PulumiCli, engine_env
         pulumi = PulumiCli(Path(args.cwd), engine_env())
         for stack in args.stack:
             result = pulumi.run("preview", "--json", "--stack", stack, check=False)
@@ -227,16 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
     run = actions.add_parser("run", parents=[zones],
                              help="start the sandbox, run COMMAND with its variables set, stop it")
     run.add_argument("command", nargs=argparse.REMAINDER)
-    run.set_defaults(handler=sandbox_run)
+    run.set_defaults(handler=_sandbox("sandbox_run"))
     up = actions.add_parser("up", parents=[zones],
                             help="run the sandbox in the foreground and print the variables to export")
-    up.set_defaults(handler=sandbox_up)
+    up.set_defaults(handler=_sandbox("sandbox_up"))
     handoff_cmd = commands.add_parser("handoff", help="write the DNS records of a stack as a sheet for the "
                                                       "DNS administrator (Markdown)")
     handoff_cmd.add_argument("--stack", required=True, metavar="NAME", help="the Pulumi stack")
     handoff_cmd.add_argument("--output", metavar="FILE", help="write the sheet here (default: stdout)")
     handoff_cmd.add_argument("--from-json", metavar="FILE",
-                             help="read the `domains` output from FILE ('-' for stdin) instead of asking Pulumi")
+                             help="read a `domains` map (the YAML program's output) from FILE ('-' for stdin) instead of the stack's state")
     handoff_cmd.add_argument("--format", choices=["markdown", "csv"], default="markdown",
                              help="markdown (default) or csv, one row per record for bulk import")
     handoff_cmd.add_argument("--family", choices=sorted(HOST_FIELD), metavar="FAMILY",

@@ -15,8 +15,7 @@
     │   └── RecordConflictError
     ├── VerificationError      records not (yet) right in DNS or at Mailgun
     ├── EngineError            the Pulumi engine could not be found or run
-    ├── WebhookRejected        an incoming webhook call did not verify (signature, age, replay)
-    └── SandboxError           the local sandbox could not start
+    └── WebhookRejected        an incoming webhook call did not verify (signature, age, replay)
 
 Foreign exceptions (requests, botocore, the Cloudflare SDK, dnspython) are mapped to these at
 one boundary each: ``mailgun/client.py``, ``dns/route53.py``, ``dns/cloudflare.py``,
@@ -109,10 +108,6 @@ class VerificationError(MailgunSetupError):
 
 
 class EngineError(MailgunSetupError):
-    pass
-
-
-class SandboxError(MailgunSetupError):
     pass
 
 

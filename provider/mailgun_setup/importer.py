@@ -20,7 +20,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 
 from .config import DomainSpec, parse_stack_config
-from .engine import PulumiCli
+from .pulumi_cli import PulumiCli
 from .errors import ConfigError, MailgunSetupError
 from .rules import Problem
 from .program import collect_config

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from .errors import DnsError
-from .verify.authority import authoritative_lookup
 
 CLAIM_LABEL = "_mailgun-setup"
 MARKER = "mailgun-setup"
@@ -58,6 +57,7 @@ def parse_claim(value: str):
 
 def other_claims(domain: str, me: str, nameservers: Sequence[str] = ()) -> list[Claim]:
     """Claims of every other stack on ``domain``, as the zone's authoritative servers serve them."""
+    from .verify.authority import authoritative_lookup  # dnspython's resolver: only where DNS is asked
     answer = authoritative_lookup(domain, nameservers).txt(claim_name(domain))
     if answer.status == "error":  # unknown is not "nobody else": refuse rather than break another stack
         raise DnsError(f"could not read the ownership claims at {claim_name(domain)} ({answer.detail}); "

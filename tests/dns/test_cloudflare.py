@@ -6,7 +6,7 @@ from mailgun_setup.dns import publish
 from mailgun_setup.dns.cloudflare import OWNER_COMMENT, CloudflareDns
 from mailgun_setup.dns.types import Zone
 from mailgun_setup.errors import CloudflareApiError, RecordConflictError, ZoneNotFoundError
-from mailgun_setup.sandbox.mailgun.models import generate_dkim_public_key
+from mailgun_sandbox.mailgun.models import generate_dkim_public_key
 
 from ..sandbox.helpers import lookup
 

@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from mailgun_setup.sandbox.runner import Sandbox
-from mailgun_setup.sandbox.seed import create_zone
+from mailgun_sandbox.runner import Sandbox
+from mailgun_sandbox.seed import create_zone
 
 from ..sandbox.helpers import route53, upsert
 

@@ -8,9 +8,9 @@ from cloudflare import Cloudflare
 
 from mailgun_setup import records as shapes
 from mailgun_setup.mailgun.client import MailgunClient
-from mailgun_setup.sandbox.dns_server import Route53Source, SandboxDnsServer, ServedZone
-from mailgun_setup.sandbox.runner import free_port
-from mailgun_setup.sandbox.seed import create_zone
+from mailgun_sandbox.dns_server import Route53Source, SandboxDnsServer, ServedZone
+from mailgun_sandbox.runner import free_port
+from mailgun_sandbox.seed import create_zone
 
 from ..conftest import REPO
 from .conftest import r53, upsert

@@ -11,11 +11,11 @@ from pathlib import Path
 import yaml
 from cloudflare import Cloudflare
 
-from mailgun_setup.engine import PulumiCli, offline_env
+from tests.engine import PulumiCli, offline_env
 from mailgun_setup.mailgun.client import MailgunClient
 
 from ..conftest import REPO
-from mailgun_setup.sandbox.seed import create_zone
+from mailgun_sandbox.seed import create_zone
 
 from ..sandbox.helpers import lookup, route53, upsert
 

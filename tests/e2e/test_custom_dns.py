@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from mailgun_setup.engine import PulumiCli, offline_env
+from tests.engine import PulumiCli, offline_env
 
 from .harness import add_foreign, mailgun, new_zone, served, zone_records
 

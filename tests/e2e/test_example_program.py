@@ -5,13 +5,19 @@ domains (US with receiving, EU), a secret password from config, a generated one,
 """
 import json
 import os
+import re
 import shutil
+import subprocess
+import sys
 
+import dns.rdatatype
+import dns.zone
 import pytest
 
-from mailgun_setup.engine import PulumiCli, offline_env
+from tests.engine import PulumiCli, offline_env
 
 from ..conftest import REPO
+from ..sandbox.helpers import route53, upsert
 from .harness import mailgun, served
 
 pytestmark = pytest.mark.engine
@@ -71,8 +77,67 @@ def test_example_program_preview_up_noop_destroy(example, sandbox, unique):
     example.run("preview", "--expect-no-changes")
     assert sum(sandbox.write_calls().values()) == 0
 
+    client = route53(os.environ)  # the administrator takes the records back, so the program can delete its zone
+    published = [r for r in client.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+                 if r["Type"] not in ("SOA", "NS")]
+    client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={
+        "Changes": [{"Action": "DELETE", "ResourceRecordSet": r} for r in published]})
     example.run("destroy", "--yes")
     assert mailgun("us").get_domain(f"mail.{zone}") is None and mailgun("eu").get_domain(f"notify.{zone}") is None
     assert mailgun("eu").get_domain(f"email.notify.{zone}") is None  # the defensive domain too
     assert not [r for r in mailgun("us").list_routes() if f"mail.{zone}" in r["expression"]]
     assert _hosted_zone_ids(zone) == []
+
+
+def _publish_as_admin(sheet: str, zone: str, zone_id: str) -> int:
+    """Type every BIND block of the sheet into Route 53, the way a DNS administrator would."""
+    count = 0
+    for block in re.findall(r"```dns\n(.*?)```", sheet, re.S):
+        parsed = dns.zone.from_text(block, origin=zone, relativize=False, check_origin=False)
+        for name, rdataset in parsed.iterate_rdatasets():
+            rtype = dns.rdatatype.to_text(rdataset.rdtype)
+            values = [b"".join(r.strings).decode() for r in rdataset] if rtype == "TXT" else [r.to_text() for r in rdataset]
+            upsert(route53(os.environ), zone_id, name.to_text(), rtype, values)
+            count += len(values)
+    return count
+
+
+def test_example_program_manual_mode_handoff(example, sandbox, unique):
+    """The CLI serves a program written in code: `handoff` finds the domains in the stack's state
+    (the example exports no `domains`), the administrator publishes the sheet, the next `up` verifies."""
+    zone = f"{unique}-manual.com"
+    example.run("stack", "init", "m")
+    example.run("config", "set", "exampleZone", zone)
+    example.run("config", "set", "exampleDns", "manual")
+    example.run("config", "set", "--secret", "supportPassword", PASSWORD)
+
+    sandbox.clear_request_logs()
+    up = example.run("up", "--yes")
+    assert "mailgun-setup handoff --stack m" in up.stdout
+    assert mailgun("us").list_credentials(f"mail.{zone}") == []  # senders wait for Verified records
+
+    handoff = subprocess.run([sys.executable, "-m", "mailgun_setup.cli", "handoff", "--stack", "m"], cwd=example.cwd,
+                             env=example.env, capture_output=True, text=True, timeout=300)
+    assert handoff.returncode == 0, handoff.stderr
+    sheet = handoff.stdout
+    assert f"## mail.{zone}" in sheet and f"## notify.{zone}" in sheet
+    for domain, region in ((f"mail.{zone}", "us"), (f"notify.{zone}", "eu")):
+        for record in mailgun(region).get_domain(domain)["sending_dns_records"]:
+            if record["record_type"] == "TXT":  # DKIM and SPF (the tracking CNAME only where tracking is on)
+                assert record["name"] in sheet and record["value"][:40] in sheet, record
+    assert f"_dmarc.notify.{zone}" in sheet and "mxa.mailgun.org" in sheet and f"email.notify.{zone}" in sheet
+    (zone_id,) = _hosted_zone_ids(zone)
+    assert _publish_as_admin(sheet, zone, zone_id) >= 10
+
+    example.run("up", "--yes")
+    outputs = json.loads(example.run("stack", "output", "--json").stdout)
+    assert outputs["status"] == {"mail": ["Verified", "Verified"], "notify": "Verified"}
+    assert {c["login"] for c in mailgun("us").list_credentials(f"mail.{zone}")} == {
+        f"support@mail.{zone}", f"alerts@mail.{zone}"}
+    client = route53(os.environ)  # the administrator takes the records back, so the program can delete its zone
+    published = [r for r in client.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+                 if r["Type"] not in ("SOA", "NS")]
+    client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={
+        "Changes": [{"Action": "DELETE", "ResourceRecordSet": r} for r in published]})
+    example.run("destroy", "--yes")
+    assert mailgun("us").get_domain(f"mail.{zone}") is None and mailgun("eu").get_domain(f"notify.{zone}") is None

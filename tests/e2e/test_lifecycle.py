@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from mailgun_setup.sandbox.mailgun.models import MailgunBackend
+from mailgun_sandbox.mailgun.models import MailgunBackend
 
 from .harness import add_foreign, mailgun, make_project, new_zone, served, zone_records
 

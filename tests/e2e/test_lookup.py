@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from mailgun_setup.engine import PulumiCli, offline_env
+from tests.engine import PulumiCli, offline_env
 
 from .harness import mailgun
 

@@ -16,7 +16,7 @@ import pytest
 import requests
 import yaml
 
-from mailgun_setup.engine import offline_env
+from tests.engine import offline_env
 from mailgun_setup.webhooks import VerifiedWebhooks, WebhookVerifier
 
 from ..sandbox.mail_helpers import Recorder, api, dkim_verifies, wait_for

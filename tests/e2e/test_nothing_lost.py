@@ -55,7 +55,7 @@ def test_a_dkim_change_is_a_rotation_in_place_that_keeps_everything(project, san
     assert served(f"mg._domainkey.{name}", "TXT") == () and served(f"mg2048._domainkey.{name}", "TXT")
     keys = mailgun("us").request("GET", f"/v4/domains/{name}/keys")["items"]
     assert [(k["selector"], k["dns_record"]["is_active"]) for k in keys] == [("mg2048", True)]
-    from mailgun_setup.sandbox.mailgun.domain_keys import key_store
+    from mailgun_sandbox.mailgun.domain_keys import key_store
     assert key_store(sandbox.mailgun).most_active[name] == 1
     assert project.problems() == []
 

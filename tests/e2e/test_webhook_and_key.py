@@ -12,7 +12,7 @@ import pytest
 import requests
 import yaml
 
-from mailgun_setup.engine import offline_env
+from tests.engine import offline_env
 from mailgun_setup.mailgun import keys, webhooks
 
 from .harness import Project, mailgun, new_zone

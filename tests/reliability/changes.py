@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from mailgun_setup.engine import PulumiCli, offline_env
+from tests.engine import PulumiCli, offline_env
 
 from ..e2e.harness import new_zone
 from .agreement import disagreements

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import boto3
 import pytest
 
-from mailgun_setup.engine import PulumiCli, offline_env
+from tests.engine import PulumiCli, offline_env
 
 from ..e2e.harness import add_foreign, make_project, new_zone
 

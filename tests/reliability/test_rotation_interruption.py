@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from mailgun_setup.sandbox.mailgun.domain_keys import key_store
+from mailgun_sandbox.mailgun.domain_keys import key_store
 
 from ..e2e.harness import kill_tree, mailgun, served
 from .changes import ChangesProject, base_spec

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from mailgun_setup.mailgun.client import MailgunClient
-from mailgun_setup.sandbox.runner import Sandbox
-from mailgun_setup.sandbox.seed import create_zone
+from mailgun_sandbox.runner import Sandbox
+from mailgun_sandbox.seed import create_zone
 
 from ..e2e.harness import make_project
 

@@ -175,7 +175,7 @@ def test_settings_are_checked_at_preview_naming_the_field_and_the_rule():
 
 
 def test_automatic_rotation_interval_in_place_both_ways(account, sandbox, unique):
-    from mailgun_setup.sandbox.mailgun.domain_keys import key_store
+    from mailgun_sandbox.mailgun.domain_keys import key_store
     provider = DomainProvider()
     name = f"mail.{unique}.com"
     props = _inputs(name, automatic_sender_security=True, dkim_rotation_days=30)

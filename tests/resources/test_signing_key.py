@@ -3,7 +3,7 @@ sees a key regenerated elsewhere, destroy leaves it; the key never shows in an e
 import pytest
 import requests
 
-from mailgun_setup.sandbox.mail.signing import SigningKey
+from mailgun_sandbox.mail.signing import SigningKey
 
 from mailgun_setup.errors import UsageError
 from mailgun_setup.mailgun import signing_key

@@ -40,4 +40,6 @@ def test_one_sticky_comment_then_the_check_fails_on_danger():
     fail = next(n for n in names if n.startswith("Fail on dangerous"))
     assert names.index(fail) > names.index(comment.get("name")) and steps[fail]["if"] == "steps.review.outcome == 'failure'"
     pulumi = next(s for s in steps.values() if str(s.get("uses", "")).startswith("pulumi/actions"))
-    assert pulumi["with"]["pulumi-version"] in (REPO / "pyproject.toml").read_text()
+    # the engine version is written once, in engine/VERSION: the workflow reads it
+    assert pulumi["with"]["pulumi-version"] == "${{ steps.engine.outputs.version }}"
+    assert "engine/VERSION" in steps["engine"]["run"]

@@ -2,7 +2,7 @@ import boto3
 from botocore.config import Config
 
 from mailgun_setup.dns.route53 import to_wire_value
-from mailgun_setup.sandbox.seed import create_route53_zone
+from mailgun_sandbox.seed import create_route53_zone
 from mailgun_setup.verify.lookup import DnsLookup, parse_nameservers
 
 

@@ -7,7 +7,7 @@ import dns.query
 import dns.rcode
 import requests
 
-from mailgun_setup.sandbox.mailgun.models import generate_dkim_public_key
+from mailgun_sandbox.mailgun.models import generate_dkim_public_key
 
 from .helpers import lookup, new_r53_zone, route53, upsert
 

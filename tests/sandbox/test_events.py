@@ -2,7 +2,7 @@
 webhooks of that domain and kind; only loopback URLs are called."""
 import pytest
 
-from mailgun_setup.sandbox.mail.system import mail_system
+from mailgun_sandbox.mail.system import mail_system
 from mailgun_setup.webhooks import VerifiedWebhooks, WebhookVerifier
 
 from .mail_helpers import Recorder, api, published_domain, wait_for

@@ -172,7 +172,7 @@ def test_verification_judges_two_keys_at_one_selector_as_receivers_do(sandbox_en
     """Mailgun documents nothing for a selector serving two keys; receivers may pick either (RFC 6376
     §3.6.2.2), so the emulator marks the DKIM record invalid until ours is the only key there."""
     from mailgun_setup.mailgun.client import MailgunClient, api_key_from_env
-    from mailgun_setup.sandbox.seed import create_zone
+    from mailgun_sandbox.seed import create_zone
     from .helpers import route53, upsert
 
     zone = f"{unique}.com"

@@ -4,7 +4,7 @@ import time
 import pytest
 import requests
 
-from mailgun_setup.sandbox.mailgun.messages import message_log
+from mailgun_sandbox.mailgun.messages import message_log
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from mailgun_setup.sandbox.mail.system import mail_system
+from mailgun_sandbox.mail.system import mail_system
 from mailgun_setup.webhooks import VerifiedWebhooks, WebhookVerifier
 
 from .mail_helpers import Recorder, api, published_domain, wait_for

@@ -5,7 +5,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from mailgun_setup.sandbox.mail.system import mail_system
+from mailgun_sandbox.mail.system import mail_system
 
 from .helpers import route53, upsert
 from .mail_helpers import api, credential, dkim_verifies, published_domain

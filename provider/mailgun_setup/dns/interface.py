@@ -7,10 +7,12 @@
 """
 from __future__ import annotations
 
-from typing import Optional, Protocol
+from typing import TYPE_CHECKING, Optional, Protocol
 
-from .plan import RecordChange
 from .types import RecordSet, Zone
+
+if TYPE_CHECKING:  # the merge rules load with the provider that applies them
+    from .plan import RecordChange
 
 
 class DnsBackend(Protocol):
@@ -22,10 +24,10 @@ class DnsBackend(Protocol):
 
     def read(self, zone: Zone, name: str, rtype: str) -> Optional[RecordSet]: ...
 
-    def apply(self, zone: Zone, changes: list[RecordChange]) -> None: ...
+    def apply(self, zone: Zone, changes: "list[RecordChange]") -> None: ...
 
 
-def zone_holds(backend: DnsBackend, zone: Zone, changes: list[RecordChange]) -> bool:
+def zone_holds(backend: DnsBackend, zone: Zone, changes: "list[RecordChange]") -> bool:
     """Whether every record set of ``changes`` already is as the changes leave it. A batch whose
     answer was lost is retried by the SDK; if the first attempt was applied, the retry is refused
     (its deletes or adds no longer fit) although the work is done: then this says so."""

@@ -1,10 +1,6 @@
 """TXT presentation: quoted character-strings of at most 255 bytes, as Route 53 and zone files want them."""
 from __future__ import annotations
 
-import dns.rdata
-import dns.rdataclass
-import dns.rdatatype
-
 MAX_STRING = 255
 
 
@@ -31,5 +27,8 @@ def split_txt(value: str) -> list[str]:
 
 def unquote_txt(text: str) -> str:
     """Inverse of :func:`quote_txt` for any valid presentation (split or not): the joined value."""
+    import dns.rdata  # dnspython loads in the processes that read DNS, not in every program
+    import dns.rdataclass
+    import dns.rdatatype
     rdata = dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.TXT, text)
     return b"".join(rdata.strings).decode("utf-8", "replace")

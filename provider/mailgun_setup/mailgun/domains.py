@@ -18,7 +18,10 @@ from __future__ import annotations
 from typing import Optional
 
 from ..errors import ConfigError, MailgunApiError
-from .client import MailgunClient
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # requests and urllib3 load when a client is made
+    from .client import MailgunClient
 from .facts import retention_seconds
 from ..dns.names import bare
 

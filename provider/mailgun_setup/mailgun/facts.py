@@ -1,6 +1,6 @@
 """Mailgun facts, in one place: regions and their hosts, statuses, limits, expression syntax.
 
-Sources: Mailgun's API reference and help centre (see FIELD-NOTES.md). Everything that is
+Sources: Mailgun's API reference (its OpenAPI spec) and help centre. Everything that is
 "what Mailgun is" rather than "what we do" lives here, so a change of fact is a one-line change.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ SPAM_ACTIONS = ("disabled", "block", "tag")
 WEB_SCHEMES = ("http", "https")  # tracking links over plain HTTP or HTTPS
 RETENTION_DAYS = (0, 1, 3, 7)  # message retention choices (Mailgun's message_ttl, in days)
 
-# Limits from the field (DESIGN.md): per bot / stack, per subdomain.
+# Limits: per stack (the field's "at most 5 subdomains per bot") and Mailgun's per subdomain.
 MAX_DOMAINS = 5
 MAX_SENDERS = 10
 MAX_ROUTES = 10

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .client import MailgunClient
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # requests and urllib3 load when a client is made
+    from .client import MailgunClient
 
 ROLES = ("admin", "basic", "sending", "developer")
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .client import MailgunClient
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # requests and urllib3 load when a client is made
+    from .client import MailgunClient
 
 KINDS = ("accepted", "delivered", "opened", "clicked", "unsubscribed", "complained", "permanent_fail",
          "temporary_fail")

@@ -6,7 +6,7 @@ their own when pickled; credentials arrive in ``configure()`` inside the provide
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 import pulumi
 from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, ResourceProvider
@@ -14,10 +14,12 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from .. import holders
-from ..mailgun.client import MailgunClient, api_key_from_env, shared_client
 from ..mailgun.facts import VERIFIED
 from ..ownership import Claim, other_claims
 from ..rules import Problem
+
+if TYPE_CHECKING:  # the HTTP client loads in the provider process, where it is used
+    from ..mailgun.client import MailgunClient
 
 CONFIG_NAMESPACE = "mailgun-setup"
 
@@ -89,6 +91,7 @@ class BaseProvider(ResourceProvider):
         self._cloudflare_token = setting(req.config, "cloudflareApiToken")
 
     def mailgun(self, region: str) -> MailgunClient:
+        from ..mailgun.client import api_key_from_env, shared_client
         return shared_client(getattr(self, "_api_key", None) or api_key_from_env(), region)
 
     @property

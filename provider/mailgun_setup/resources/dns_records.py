@@ -19,13 +19,11 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, 
 from .. import records
 from ..cache import ListCache
 from ..dmarc import is_dmarc
-from ..dns import publish
 from ..dns.names import in_zone, zone_id_backend
 from ..dns.backend import DNS_BACKENDS, DnsBackend, backends_with_credentials, open_backend
 from ..dns.types import Zone
 from ..errors import DnsError, MailgunSetupError, ZoneNotFoundError
 from ..ownership import claim_name, parse_claim
-from ..rotation import complete, rotation_between
 from .common import BaseProvider, held_props, known
 from .inputs import Inputs
 
@@ -146,6 +144,7 @@ class DomainRecordsProvider(BaseProvider):
         return Zone(props["zone_id"], props["zone_name"], tuple(props.get("nameservers") or ()))
 
     def create(self, props: dict) -> CreateResult:
+        from ..dns import publish  # the merge rules: in the provider process only
         wanted, backend, zone = _wanted(props), self.backend(props["provider"]), self._zone_of(props)
         mine = self._own_claims(backend, zone, props)
         # Our stack's claim already published: another resource of this stack (renamed or moved, or a
@@ -173,6 +172,7 @@ class DomainRecordsProvider(BaseProvider):
         return {} if not found or self.other_stacks(props["domain"], props) else found
 
     def read(self, id_: str, props: dict) -> ReadResult:
+        from ..dns import publish  # the merge rules: in the provider process only
         try:
             served = publish.present(self.backend(props["provider"]), self._zone_of(props), _wanted(props))
         except ZoneNotFoundError:
@@ -184,8 +184,10 @@ class DomainRecordsProvider(BaseProvider):
         return ReadResult(id_, {**props, "records": kept, "claim": claim})
 
     def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
+        from ..dns import publish  # the merge rules: in the provider process only
         keep, old = _unkeys(olds.get("keep")), _wanted(olds)
         backend, zone, wanted = self.backend(news["provider"]), self._zone_of(news), _wanted(news)
+        from ..rotation import complete, rotation_between  # a DKIM key rotation's waits: provider process only
         rotation = rotation_between(news["domain"], olds.get("records") or [], news.get("records") or [])
         if rotation is not None:  # the new key's record first, the old one kept until the new key signs
             during = {**wanted, (rotation.old["name"], "TXT"): [records.comparable(rotation.old)]}
@@ -204,6 +206,7 @@ class DomainRecordsProvider(BaseProvider):
     def delete(self, id_: str, props: dict) -> None:
         if self.held_elsewhere(id_, props):
             return
+        from ..dns import publish  # the merge rules: in the provider process only
         others = self.other_stacks(props["domain"], props)
         wanted = _wanted(props)
         if others:

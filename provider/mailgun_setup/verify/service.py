@@ -18,8 +18,6 @@ from .. import records as record_shapes
 from ..dns.names import zone_for
 from ..errors import VerificationError
 from ..mailgun.facts import FAILED, IN_PROGRESS, UNVERIFIED, VERIFIED
-from .authority import authoritative_lookup
-from .check import check_record, check_records
 from .poll import poll
 
 DEFAULT_VERIFY_TIMEOUT = 1800
@@ -51,6 +49,8 @@ def is_verified(status: Optional[str]) -> bool:
 def record_status(domain: str, record: dict, nameservers: Sequence[str] = (), zone: Optional[str] = None,
                   settle: float = 0) -> RecordStatus:
     """Whether DNS serves ``record``; waits up to ``settle`` seconds for a fresh write to appear."""
+    from .authority import authoritative_lookup  # dnspython's resolver: only where DNS is asked
+    from .check import check_record
     lookup = authoritative_lookup(domain, nameservers)
 
     def look():
@@ -65,6 +65,8 @@ def record_status(domain: str, record: dict, nameservers: Sequence[str] = (), zo
 def group_round(client, domain: str, records: list[dict], nameservers: Sequence[str] = (),
                 zone: Optional[str] = None) -> GroupStatus:
     """One look at DNS, then (only when DNS serves every record) one verify call at Mailgun."""
+    from .authority import authoritative_lookup
+    from .check import check_records
     lookup = authoritative_lookup(domain, nameservers)
     findings = check_records(lookup, records, zone or zone_for(domain, None))
     problems = [f.describe() for f in findings if not f.ok]

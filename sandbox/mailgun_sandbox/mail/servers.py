@@ -22,7 +22,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from ..mailgun.models import MailgunBackend, MailgunError, NotFound, Unauthorized
 from .system import MailSystem, mail_system
 
-LOG = logging.getLogger("mailgun_setup.sandbox.mail")
+LOG = logging.getLogger("mailgun_sandbox.mail")
 MECHANISMS = ("PLAIN", "LOGIN")
 # AUTH without TLS is the point on loopback: keep aiosmtpd's warnings about it out of every session.
 NOISE = ("auth_required == True but auth_require_tls == False", "Session.login_data is deprecated")

@@ -6,7 +6,7 @@ import uuid
 import boto3
 import requests
 
-from ..errors import SandboxError
+from .errors import SandboxError
 
 PROVIDERS = ("route53", "cloudflare")
 

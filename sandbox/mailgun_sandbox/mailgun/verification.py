@@ -1,15 +1,14 @@
 """How the Mailgun emulator checks one expected record over real DNS."""
 from __future__ import annotations
 
-from ...verify.lookup import DnsLookup
+from ..lookup import DnsLookup
 from .models import DnsRecord
 
 
 def check_record(lookup: DnsLookup, record: DnsRecord) -> tuple[str, list[str]]:
     """Return ("valid" | "invalid", the values found), as Mailgun shows them in ``cached``."""
     if record.record_type == "TXT":
-        answer = lookup.txt(record.name)
-        found = list(answer.values)
+        found = lookup.values(record.name, "TXT")
         if record.value.startswith("v=spf1"):
             include = record.value.split()[1]  # include:mailgun.org
             ok = any(v.startswith("v=spf1") and include in v.split() for v in found)
@@ -20,12 +19,10 @@ def check_record(lookup: DnsLookup, record: DnsRecord) -> tuple[str, list[str]]:
         else:
             ok = record.value in found
     elif record.record_type == "CNAME":
-        answer = lookup.cname(record.name)
-        found = list(answer.values)
+        found = lookup.values(record.name, "CNAME")
         ok = record.value.lower() in found
     elif record.record_type == "MX":
-        answer = lookup.mx(record.name)
-        found = [v.split(" ", 1)[1] for v in answer.values]
+        found = [v.split(" ", 1)[1] for v in lookup.values(record.name, "MX")]
         ok = record.value.lower() in found
     else:
         return "unknown", []

@@ -26,7 +26,7 @@ from .events import Events, message_events
 from .signing import SigningKey
 from .store import MessageStore, StoredMessage, message_fields
 
-LOG = logging.getLogger("mailgun_setup.sandbox.mail")
+LOG = logging.getLogger("mailgun_sandbox.mail")
 SIGNED_HEADERS = [b"from", b"to", b"cc", b"subject", b"date", b"message-id", b"reply-to", b"mime-version",
                   b"content-type"]
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-LOG = logging.getLogger("mailgun_setup.sandbox.mail")
+LOG = logging.getLogger("mailgun_sandbox.mail")
 TIMEOUT = 5.0
 
 

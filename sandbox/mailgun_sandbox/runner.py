@@ -8,8 +8,8 @@ from typing import Optional
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from ..errors import SandboxError
-from ..verify.lookup import DnsLookup
+from .errors import SandboxError
+from .lookup import DnsLookup
 from . import route53
 from .cloudflare import responses as cloudflare_responses
 from .cloudflare.models import CloudflareBackend
@@ -95,7 +95,7 @@ class Sandbox:
             self.dns = SandboxDnsServer([Route53Source(), CloudflareSource(self.cloudflare)], self.host,
                                         free_port(self.host))
             self.dns.start()
-            lookup = DnsLookup([(self.host, self.dns.port)], lifetime=3.0)
+            lookup = DnsLookup(self.host, self.dns.port, lifetime=3.0)
             self.mailgun = MailgunBackend({self.mailgun_api_key},
                                           check_record=lambda record: check_record(lookup, record))
             limits = self.rate_limits

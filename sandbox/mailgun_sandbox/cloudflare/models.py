@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional
 
-from ...dns.txt import unquote_txt
+from ..lookup import unquote_txt
 
 RECORD_TYPES = {"A", "AAAA", "CNAME", "MX", "TXT", "NS", "SRV", "CAA"}
 PROXIABLE = {"A", "AAAA", "CNAME"}
