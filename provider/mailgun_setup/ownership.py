@@ -68,6 +68,7 @@ def other_claims(domain: str, me: str, nameservers: Sequence[str] = ()) -> list[
 
 def own_claims(domain: str, me: str, nameservers: Sequence[str] = ()) -> list[Claim]:
     """This stack's own claim on ``domain`` as published (empty when none is served yet, or in manual mode)."""
+    from .verify.authority import authoritative_lookup  # dnspython: in the provider process only
     answer = authoritative_lookup(domain, nameservers).txt(claim_name(domain))
     claims = [parse_claim(v) for v in answer.values] if answer.status == "ok" else []
     return [c for c in claims if c and c.owner == me]
