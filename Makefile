@@ -6,8 +6,10 @@ setup:
 
 # The tests write their reliability results (with pytest's outcome and the commit measured) to
 # build/reliability/results.json, which git ignores; `make test` changes no tracked file.
+# Two workers (pytest-xdist), a test file each at a time: the engine tests mostly wait on processes.
 test: setup
-	.venv/bin/python -m pytest -q -p no:cacheprovider tests
+	rm -rf build/reliability
+	.venv/bin/python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile --durations=25 tests
 
 # docs/reliability.md from the last results file, explicitly (it says when that run was not green).
 report:

@@ -48,9 +48,27 @@ POINTS = {
 
 
 def load(path: Path) -> dict:
-    if not path.exists():
+    """The results file, merged with its siblings ``<stem>-<worker>.json`` that pytest-xdist's workers write:
+    every entry and expectation; the run's pytest outcome is the worst exit status and the summed counts."""
+    files = [p for p in [path, *sorted(path.parent.glob(f"{path.stem}-*{path.suffix}"))] if p.exists()]
+    if not files:
         return {"entries": []}
-    return json.loads(path.read_text())
+    parts = [json.loads(p.read_text()) for p in files]
+    if len(parts) == 1:
+        return parts[0]
+    merged = {**parts[0], "entries": [e for p in parts for e in p.get("entries", [])],
+              "expected": [x for p in parts for x in p.get("expected", [])],
+              "started": min((p["started"] for p in parts if p.get("started")), default=None),
+              "finished": max((p["finished"] for p in parts if p.get("finished")), default=None),
+              "dirty": any(p.get("dirty") for p in parts)}
+    outcomes = [p["pytest"] for p in parts if p.get("pytest")]
+    if len(outcomes) < len(parts):
+        merged["pytest"] = None  # a worker did not finish: the page says the run did not finish
+    elif outcomes:
+        merged["pytest"] = {"exitstatus": max(o["exitstatus"] for o in outcomes),
+                            **{k: sum(o.get(k, 0) for o in outcomes) for k in ("passed", "failed", "skipped")},
+                            "tests": {t: r for o in outcomes for t, r in (o.get("tests") or {}).items()}}
+    return merged
 
 
 def tally(results: dict) -> dict:

@@ -38,6 +38,11 @@ from typing import Iterable, Optional
 
 REPO = Path(__file__).resolve().parents[2]
 RESULTS = Path(os.environ.get("MAILGUN_SETUP_RELIABILITY_RESULTS", REPO / "build" / "reliability" / "results.json"))
+# With pytest-xdist each worker is a session of its own: it writes results-<worker>.json beside RESULTS,
+# and the report reads them all together (`make test` starts from an empty folder).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if WORKER:
+    RESULTS = RESULTS.with_name(f"{RESULTS.stem}-{WORKER}{RESULTS.suffix}")
 
 
 @dataclass
