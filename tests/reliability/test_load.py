@@ -80,7 +80,8 @@ def _up_all_at_once(project, stacks) -> tuple[dict, float]:
 
 def _converged(project, stack, zones, domains) -> list[str]:
     problems = mismatches(project, stack, zones, domains)
-    statuses = {d: (o["senderStatus"], o.get("receiverStatus")) for d, o in project.outputs(stack)["domains"].items()}
+    statuses = {d: (o["senderStatus"], o.get("receiverStatus"))
+                for d, o in project.outputs(stack).get("domains", {}).items()}
     problems += [f"{d} not Verified: {s}" for d, s in statuses.items() if s[0] != "Verified"]
     quiet = project.pulumi("preview", "--expect-no-changes", "--stack", stack, check=False)
     if quiet.returncode != 0:

@@ -72,7 +72,8 @@ BROKEN = textwrap.dedent('''
 def _run_and_render(tmp_path, flip: bool) -> tuple[int, dict, str]:
     (tmp_path / "test_broken_case.py").write_text(BROKEN)
     results = tmp_path / "results.json"
-    env = {**os.environ, "MAILGUN_SETUP_RELIABILITY_RESULTS": str(results),
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")},  # a session of its own
+           "MAILGUN_SETUP_RELIABILITY_RESULTS": str(results),
            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     env.pop("FLIP_RULE", None)
     if flip:
