@@ -57,13 +57,6 @@ def other_holder(key: Hashable, holder: Optional[str], kind: str = "", id_: str 
     return others[0] if others else None
 
 
-def forget() -> None:
-    """Tests only: a fresh run."""
-    with _lock:
-        _declared.clear()
-        _replacing.clear()
-
-
 def urn_of(resource_type: str, name: str, parent: Optional[pulumi.Resource]) -> pulumi.Output[str]:
     """The URN the engine gives a resource of ``resource_type`` named ``name`` under ``parent`` (None: the
     stack), as an Output known at preview (a resource cannot take its own URN as an input)."""

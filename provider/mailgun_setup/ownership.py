@@ -55,23 +55,25 @@ def parse_claim(value: str):
     return Claim(fields["owner"], split("senders"), split("routes"))
 
 
-def other_claims(domain: str, me: str, nameservers: Sequence[str] = ()) -> list[Claim]:
-    """Claims of every other stack on ``domain``, as the zone's authoritative servers serve them."""
+def published_claims(domain: str, nameservers: Sequence[str] = ()) -> list[Claim]:
+    """Every stack's claim on ``domain`` as the zone's authoritative servers serve them."""
     from .verify.authority import authoritative_lookup  # dnspython's resolver: only where DNS is asked
     answer = authoritative_lookup(domain, nameservers).txt(claim_name(domain))
-    if answer.status == "error":  # unknown is not "nobody else": refuse rather than break another stack
+    if answer.status == "error":  # unknown is not "nobody": refuse rather than break another stack
         raise DnsError(f"could not read the ownership claims at {claim_name(domain)} ({answer.detail}); "
                        f"nothing was deleted, run again")
     claims = [parse_claim(v) for v in answer.values] if answer.status == "ok" else []
-    return [c for c in claims if c and c.owner != me]
+    return [c for c in claims if c]
+
+
+def other_claims(domain: str, me: str, nameservers: Sequence[str] = ()) -> list[Claim]:
+    """Claims of every other stack on ``domain``, as the zone's authoritative servers serve them."""
+    return [c for c in published_claims(domain, nameservers) if c.owner != me]
 
 
 def own_claims(domain: str, me: str, nameservers: Sequence[str] = ()) -> list[Claim]:
     """This stack's own claim on ``domain`` as published (empty when none is served yet, or in manual mode)."""
-    from .verify.authority import authoritative_lookup  # dnspython: in the provider process only
-    answer = authoritative_lookup(domain, nameservers).txt(claim_name(domain))
-    claims = [parse_claim(v) for v in answer.values] if answer.status == "ok" else []
-    return [c for c in claims if c and c.owner == me]
+    return [c for c in published_claims(domain, nameservers) if c.owner == me]
 
 
 def claimed_sender(claims: list[Claim], login: str) -> bool:

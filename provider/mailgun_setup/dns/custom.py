@@ -15,7 +15,7 @@ from typing import Callable, Optional
 
 import pulumi
 
-from .names import in_zone, relative
+from .names import relative
 from .txt import quote_txt, split_txt
 
 SUGGESTED_TTL = 300
@@ -119,10 +119,6 @@ def requests(wanted: list[tuple[dict, pulumi.Input[str]]], zone: str, prefix: st
             resource_name=f"{prefix}-{purpose}-{shape.get('mx') or label}",
             rrset=pulumi.Output.all(*sets[(name, rtype)]), rrset_resource_name=f"{prefix}-{purpose}-{label}"))
     return made
-
-
-def outside_zone(name: str, zone: str) -> bool:
-    return not in_zone(name, zone)
 
 
 def foreign_txt(shapes: list[dict], dmarc: Optional[dict]) -> list[str]:

@@ -8,11 +8,10 @@ missing, and a record the authoritative servers serve but the resolver does not 
 from __future__ import annotations
 
 from ..dns import spf
-from ..dns.plan import is_dkim_key
 from ..dns.txt import MAX_STRING
 from ..dns.names import relative as host_label
 from ..records import comparable
-from ..verify.check import served
+from ..verify.check import rival_keys, served
 from .findings import Finding, bad, good
 from .servers import Servers
 from ..text import shorten
@@ -76,7 +75,7 @@ def check(servers: Servers, record: dict, zone: str, optional: bool = False) -> 
         if optional:
             return good(what, "not published (optional: only needed for click and open tracking)")
         return bad(what, "missing at the authoritative servers", fix_add)
-    if served(record, answer.values) and is_dkim_key(name, rtype) and len(set(answer.values)) > 1:
+    if served(record, answer.values) and rival_keys(record, answer.values):
         return bad(what, f"{len(set(answer.values))} different keys at this selector: receivers pick either one, "
                          "and mail signed with ours fails when they pick the other (RFC 6376 §3.6.2.2)",
                    f"remove every TXT value at host `{host}` but {shorten(want)!r}")

@@ -38,10 +38,6 @@ def _wanted(props: dict) -> dict:
 ZONE_FIELDS = ("provider", "zone_id", "zone_name", "nameservers")
 
 
-def _is_dkim_key(key: tuple[str, str]) -> bool:
-    return key[1] == "TXT" and "._domainkey." in key[0]
-
-
 def _same_place(olds: dict, news: dict) -> bool:
     """Whether the zone found for ``olds`` still answers ``news``: same domain, DNS choice and
     zone setting. Then check() keeps it instead of asking the DNS API again. A zone deleted
@@ -187,6 +183,7 @@ class DomainRecordsProvider(BaseProvider):
         from ..dns import publish  # the merge rules: in the provider process only
         keep, old = _unkeys(olds.get("keep")), _wanted(olds)
         backend, zone, wanted = self.backend(news["provider"]), self._zone_of(news), _wanted(news)
+        from ..dns.plan import is_dkim_key
         from ..rotation import complete, rotation_between  # a DKIM key rotation's waits: provider process only
         rotation = rotation_between(news["domain"], olds.get("records") or [], news.get("records") or [])
         if rotation is not None:  # the new key's record first, the old one kept until the new key signs
@@ -199,7 +196,7 @@ class DomainRecordsProvider(BaseProvider):
         # Record sets new to this update may hold values from before us too (e.g. tracking turned on). Not a
         # new DKIM key's record: the key was made by Mailgun for this rotation, so a run of ours published it
         # and was interrupted before saving.
-        fresh = {k: v for k, v in found.items() if k not in old and not _is_dkim_key(k)}
+        fresh = {k: v for k, v in found.items() if k not in old and not is_dkim_key(*k)}
         keep.update(self._before_us(news, fresh))
         return UpdateResult({**news, "keep": _keys(keep)})
 

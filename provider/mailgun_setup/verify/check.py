@@ -38,10 +38,15 @@ TWO_KEYS = ("two different keys are published at this selector: receivers pick e
             "other TXT value")
 
 
+def rival_keys(record: dict, found: tuple[str, ...]) -> bool:
+    """Another key published beside ours at our DKIM selector (a selector holds one key)."""
+    return is_dkim_key(record["name"], record["type"]) and len(set(found)) > 1
+
+
 def check_record(lookup: DnsLookup, record: dict, zone: Optional[str] = None) -> Finding:
     answer = lookup.query(record["name"], record["type"])
     if answer.status == "ok" and served(record, answer.values):
-        if is_dkim_key(record["name"], record["type"]) and len(set(answer.values)) > 1:
+        if rival_keys(record, answer.values):
             return _finding(record, False, answer.values, TWO_KEYS)
         return _finding(record, True, answer.values)
     if answer.status == "ok" and record["type"] == "TXT" and is_dmarc(record["value"]):
