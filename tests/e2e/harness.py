@@ -71,6 +71,17 @@ def make_project(tmp_path: Path, sandbox_env: dict) -> Project:
     return Project(root, env)
 
 
+def code_project(tmp_path: Path, sandbox_env: dict, program: str) -> Project:
+    """A project whose program is ``program`` (Python source using the public API), stack files in stacks/."""
+    root = tmp_path / "project"
+    (root / "program").mkdir(parents=True)
+    (root / "stacks").mkdir()
+    (root / "Pulumi.yaml").write_text(yaml.safe_dump({"name": "mailgun-setup", "runtime": "python",
+                                                      "main": "program/", "stackConfigDir": "stacks"}))
+    (root / "program" / "__main__.py").write_text(program)
+    return Project(root, offline_env(tmp_path / "state", tmp_path / "home", base={**os.environ, **sandbox_env}))
+
+
 def new_zone(sandbox_env: dict, backend: str, name: str) -> str:
     return create_zone(sandbox_env, backend, name)
 

@@ -77,12 +77,7 @@ def test_example_program_preview_up_noop_destroy(example, sandbox, unique):
     example.run("preview", "--expect-no-changes")
     assert sum(sandbox.write_calls().values()) == 0
 
-    client = route53(os.environ)  # the administrator takes the records back, so the program can delete its zone
-    published = [r for r in client.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
-                 if r["Type"] not in ("SOA", "NS")]
-    client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={
-        "Changes": [{"Action": "DELETE", "ResourceRecordSet": r} for r in published]})
-    example.run("destroy", "--yes")
+    _empty_zone_then_destroy(example, zone_id)
     assert mailgun("us").get_domain(f"mail.{zone}") is None and mailgun("eu").get_domain(f"notify.{zone}") is None
     assert mailgun("eu").get_domain(f"email.notify.{zone}") is None  # the defensive domain too
     assert not [r for r in mailgun("us").list_routes() if f"mail.{zone}" in r["expression"]]
@@ -134,10 +129,15 @@ def test_example_program_manual_mode_handoff(example, sandbox, unique):
     assert outputs["status"] == {"mail": ["Verified", "Verified"], "notify": "Verified"}
     assert {c["login"] for c in mailgun("us").list_credentials(f"mail.{zone}")} == {
         f"support@mail.{zone}", f"alerts@mail.{zone}"}
-    client = route53(os.environ)  # the administrator takes the records back, so the program can delete its zone
+    _empty_zone_then_destroy(example, zone_id)
+    assert mailgun("us").get_domain(f"mail.{zone}") is None and mailgun("eu").get_domain(f"notify.{zone}") is None
+
+
+def _empty_zone_then_destroy(example, zone_id: str) -> None:
+    """The administrator takes the records back, so the program can delete its zone; then destroy."""
+    client = route53(os.environ)
     published = [r for r in client.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
                  if r["Type"] not in ("SOA", "NS")]
     client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={
         "Changes": [{"Action": "DELETE", "ResourceRecordSet": r} for r in published]})
     example.run("destroy", "--yes")
-    assert mailgun("us").get_domain(f"mail.{zone}") is None and mailgun("eu").get_domain(f"notify.{zone}") is None

@@ -7,20 +7,17 @@ customer and one to an address that bounces: the stored mail verifies with dkimp
 sandbox DNS, the app accepts the signed permanent_fail and a forged call gets 404; mail to
 support@ through the MX reaches the helpdesk; after a password change the old password gets 535.
 """
-import os
 import smtplib
 import textwrap
 from email.message import EmailMessage
 
 import pytest
 import requests
-import yaml
 
-from tests.engine import offline_env
 from mailgun_setup.webhooks import VerifiedWebhooks, WebhookVerifier
 
 from ..sandbox.mail_helpers import Recorder, api, dkim_verifies, wait_for
-from .harness import Project, make_project, new_zone
+from .harness import code_project, make_project, new_zone
 
 pytestmark = pytest.mark.engine
 
@@ -118,13 +115,7 @@ def _assert_mail_flows(env, domain, login, password, apps):
 def test_mail_flow_from_code(tmp_path, sandbox_env, unique, apps):
     zone, domain = f"{unique}.com", f"mail.{unique}.com"
     new_zone(sandbox_env, "route53", zone)
-    root = tmp_path / "project"
-    (root / "program").mkdir(parents=True)
-    (root / "stacks").mkdir()
-    (root / "Pulumi.yaml").write_text(yaml.safe_dump({"name": "mailgun-setup", "runtime": "python",
-                                                      "main": "program/", "stackConfigDir": "stacks"}))
-    (root / "program" / "__main__.py").write_text(PROGRAM)
-    project = Project(root, offline_env(tmp_path / "state", tmp_path / "home", base={**os.environ, **sandbox_env}))
+    project = code_project(tmp_path, sandbox_env, PROGRAM)
     bounces, app, helpdesk = apps
     project.init("dev", {"domain": domain, "helpdesk": helpdesk.url("/tickets"), "bounces": bounces.url("/mailgun")})
     project.set_secret("dev", "supportPassword", "first-password")

@@ -10,7 +10,6 @@ import json
 
 import pytest
 
-from ..reliability.agreement import disagreements
 from ..reliability.changes import ChangesProject, base_spec
 from .harness import mailgun, served
 

@@ -4,18 +4,14 @@ The program is written here, in a throw-away project: a MailgunDomain, a permane
 it, a sending key for it and a basic (read-only) key for a metrics exporter.
 """
 import json
-import os
-import subprocess
 import textwrap
 
 import pytest
 import requests
-import yaml
 
-from tests.engine import offline_env
 from mailgun_setup.mailgun import keys, webhooks
 
-from .harness import Project, mailgun, new_zone
+from .harness import Project, code_project, mailgun, new_zone
 
 pytestmark = pytest.mark.engine
 
@@ -37,13 +33,7 @@ PROGRAM = textwrap.dedent('''
 
 
 def _project(tmp_path, sandbox_env) -> Project:
-    root = tmp_path / "project"
-    (root / "program").mkdir(parents=True)
-    (root / "stacks").mkdir()
-    (root / "Pulumi.yaml").write_text(yaml.safe_dump({"name": "mailgun-setup", "runtime": "python",
-                                                      "main": "program/", "stackConfigDir": "stacks"}))
-    (root / "program" / "__main__.py").write_text(PROGRAM)
-    return Project(root, offline_env(tmp_path / "state", tmp_path / "home", base={**os.environ, **sandbox_env}))
+    return code_project(tmp_path, sandbox_env, PROGRAM)
 
 
 def _config(domain, urls, kind="permanent_fail", **extra):

@@ -4,7 +4,6 @@ resource that owns the whole set (``pulumi_aws.route53.Record``, ``pulumi_gcp.dn
 Refresh reads the set back, so a value deleted out of band shows as a change that ``up`` repairs.
 """
 import boto3
-import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
 
