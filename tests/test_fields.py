@@ -117,7 +117,8 @@ def test_stack_keys_and_inputs_come_from_the_declaration():
     defaults = DomainInputs(name=NAME)
     for f in FIELDS:
         if f.stored and not f.required:
-            assert getattr(defaults, f.name) == f.default_value(), f.name
+            expected = f.derive(vars(defaults)) if f.derive else f.default_value()
+            assert getattr(defaults, f.name) == expected, f.name
 
 
 def test_outputs_are_declared_once_by_the_resources_annotations():

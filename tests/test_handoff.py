@@ -239,7 +239,7 @@ def test_csv_sheet_imported_by_the_dns_administrator_verifies_the_domain(tmp_pat
         upsert(route53(sandbox_env), zone_id, name, rtype, values)
     godaddy = _csv_rows(project.mailgun_setup("handoff", "--stack", "manual", "--format", "csv",
                                               "--family", "godaddy").stdout)
-    assert sorted(r["host"] for r in godaddy) == sorted(["mg._domainkey.mail", "mail", "mail", "mail",
+    assert sorted(r["host"] for r in godaddy) == sorted(["mg2048._domainkey.mail", "mail", "mail", "mail",
                                                          "_mailgun-setup.mail"])
     project.up("manual")
     summary = project.outputs("manual")["domains"][domain]

@@ -23,7 +23,7 @@ from .mailgun.keys import ROLES as API_KEY_ROLES
 from .mailgun.webhooks import KINDS as WEBHOOK_KINDS, MAX_URLS as MAX_WEBHOOK_URLS
 from .dns.backend import DNS_MODES, DEFAULT_DNS
 from .errors import ConfigError
-from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, MAX_DESCRIPTION,
+from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_REGION, MAX_DESCRIPTION,
                             MAX_DOMAINS, MAX_ROUTES, MAX_SENDERS, PASSWORD_LENGTH, PRIORITY_RANGE, match_recipient)
 from .resources.domain import FIELDS as DOMAIN_FIELDS
 from .rules import Problem
@@ -143,7 +143,7 @@ class DomainSpec:
     name: str
     region: str = DEFAULT_REGION
     dkim_key_length: int = DEFAULT_DKIM_KEY_LENGTH
-    dkim_selector: str = DEFAULT_DKIM_SELECTOR
+    dkim_selector: Optional[str] = None  # None: follows the key length (resources.domain.FIELDS)
     retention_days: Optional[int] = None  # None: not sent, the account's plan default applies
     receiving: bool = False
     tracking: bool = False

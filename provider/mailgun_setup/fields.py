@@ -42,11 +42,16 @@ class Field:
     stored: bool = True  # an input of the provider resource itself (checked again by its check())
     group: str = ""  # "setting": a domain setting Mailgun keeps (None leaves Mailgun's value)
     factory: Optional[Callable[[], Any]] = None  # a default built per instance (a list)
+    # A default that follows from the fields declared before (their clean values); ``default_doc`` says it.
+    derive: Optional[Callable[[Mapping[str, Any]], Any]] = None
+    default_doc: str = ""
 
     def check(self, value: Any, path: str, problems: list[Problem], values: Mapping[str, Any]) -> Any:
         if value is None:
             if self.required:
                 problems.append(Problem(path, "is required"))
+            if self.derive is not None:
+                return self.derive(values)
             return self.default_value()
         return self.rule(value, path, problems, values) if self.rule else value
 

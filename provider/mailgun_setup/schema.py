@@ -85,7 +85,8 @@ def _table(fields: tuple[Field, ...], code: bool = True) -> str:
     for f in fields:
         if not f.key:
             continue
-        default = "required" if f.required else ("—" if f.default_value() is None else f"`{json.dumps(f.default_value())}`")
+        default = "required" if f.required else f.default_doc or (
+            "—" if f.default_value() is None else f"`{json.dumps(f.default_value())}`")
         cells = [f"`{f.key}`", *([f"`{f.name}`"] if code else []), default, _allowed(f), f.doc.replace("|", "\\|")]
         rows.append("| " + " | ".join(cells) + " |")
     return head + "\n".join(rows) + "\n"

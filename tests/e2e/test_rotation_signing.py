@@ -40,7 +40,7 @@ def test_mail_is_signed_before_during_and_after_a_rotation(tmp_path, sandbox_env
     project.apply(spec)
     try:
         assert _send_and_check(sandbox_env, name, "before") == "mg"
-        spec["domains"][0].update(dkim_key_length=2048, dkim_selector="mg2048")
+        spec["domains"][0]["dkim_key_length"] = 2048  # the selector follows: mg2048
         sandbox.control("mailgun-us").add_fault(path=r"/keys/mg2048/activate$", method="PUT", status=503,
                                                 count=None)
         try:

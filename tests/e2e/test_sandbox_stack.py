@@ -26,7 +26,7 @@ def test_sandbox_stack_from_empty_to_verified(tmp_path, sandbox_env, sandbox):
     assert [r.path for r in sandbox.request_log("mailgun-us")] == ["/v4/domains/mail.company.com"]
     assert [r.path for r in sandbox.request_log("mailgun-eu")] == ["/v4/domains/mg.example.org"]
     assert [r.path for r in sandbox.request_log("route53")].count("/2013-04-01/hostedzone") == 1
-    for line in ("dns:Record TXT mg._domainkey.mail.company.com", "dns:Record MX mail.company.com mxa",
+    for line in ("dns:Record TXT mg2048._domainkey.mail.company.com", "dns:Record MX mail.company.com mxa",
                  "dns:Record CNAME email.mg.example.org", "dns:Record TXT mg.example.org"):
         assert line in preview.stdout  # each record on its own line, name and type known before apply
     sandbox.clear_request_logs()

@@ -31,7 +31,7 @@ def base_spec(zone: str, prefix: str = "mail") -> dict:
     Mailgun), a route, a webhook, tracking (and its defensive domain) and a domain key."""
     name = f"{prefix}.{zone}"
     return {"domains": [{
-        "resource": prefix, "name": name, "region": "us", "dkim_key_length": 1024, "dkim_selector": "mg",
+        "resource": prefix, "name": name, "region": "us", "dkim_key_length": 1024,
         "retention_days": 1, "receiving": True, "tracking": True, "dns": "route53", "zone": zone,
         "verify_timeout": 60,
         "senders": [{"resource": "support", "username": f"support@{name}"},

@@ -16,7 +16,7 @@ def _failures(result) -> dict:
 def test_domain_check_fills_declared_defaults_and_names_every_broken_rule(sandbox_env):
     ok = DomainProvider().check({}, {"name": "mail.company.com", "region": None})
     assert not ok.failures
-    assert ok.inputs == {**DomainInputs.defaults(), "name": "mail.company.com"}
+    assert ok.inputs == {**DomainInputs.defaults(), "name": "mail.company.com", "dkim_selector": "mg"}
     assert ok.inputs["retention_days"] is None  # not set: Mailgun's plan default applies
 
     bad = DomainProvider().check({}, {"name": "company.com", "region": "ap", "dkim_key_length": 4096,

@@ -95,13 +95,29 @@ def test_previous_release_stack_upgrades_in_place(tmp_path, sandbox_env, sandbox
                 for name, d in json.loads(old.run("stack", "output", "domains", "--json", "--stack", STACK).stdout).items()}
     assert all(s == "Verified" for s, _ in statuses.values()), statuses
 
-    # The working tree takes it over: in-place updates only, then the whole life to the end.
+    # The working tree takes it over: in-place updates only, then the whole life to the end. A 2048-bit
+    # key declared without a selector was at `mg` up to 0.2.0 and follows the length now (mg2048): that
+    # domain's key rotates in place, and only its old DKIM record line goes.
+    rotated = {d["name"] for d in yaml.safe_load(config)["config"]["mailgun-setup:domains"]
+               if d.get("dkimKeyLength") == 2048 and "dkimSelector" not in d}
+    assert rotated, "the committed sandbox stack declares a 2048-bit domain without a selector"
+    ids = {name: mailgun("eu" if name.endswith(cf) else "us").get_domain(name)["domain"]["id"] for name in domains}
     _use_tree(project, REPO)
     new = PulumiCli(project, offline_env(tmp_path / "state", tmp_path / "home", base=base))
     preview = json.loads(new.run("preview", "--json", "--stack", STACK).stdout)
     ops = {(step["op"], step["urn"].rsplit("::", 1)[-1]) for step in preview.get("steps", [])}
-    assert not {op for op, _ in ops} & REPLACING, sorted(o for o in ops if o[0] in REPLACING)
+    old_lines = {f"TXT mg._domainkey.{name}" for name in rotated}
+    assert {o for o in ops if o[0] in REPLACING} == {("delete", line) for line in old_lines}
+    assert {("create", f"TXT mg2048._domainkey.{name}") for name in rotated} <= ops
+    said = new.run("preview", "--stack", STACK).stdout
+    assert all(f"{name}: DKIM key rotation mg (2048) → mg2048 (2048): in place" in said for name in rotated), said
+    assert "set dkim_selector to 'mg' to keep the current key" in said
     new.run("up", "--yes", "--stack", STACK)
+    assert {name: mailgun("eu" if name.endswith(cf) else "us").get_domain(name)["domain"]["id"]
+            for name in domains} == ids  # the same Mailgun domains
+    for name in rotated:
+        keys = mailgun("us").request("GET", f"/v4/domains/{name}/keys")["items"]
+        assert [(k["selector"], k["dns_record"]["is_active"]) for k in keys] == [("mg2048", True)]
     new.run("preview", "--expect-no-changes", "--stack", STACK)
     new.run("refresh", "--yes", "--stack", STACK)
     new.run("preview", "--expect-no-changes", "--stack", STACK)

@@ -16,7 +16,15 @@ TRACKING_PREFIX = "email"  # Mailgun's default web_prefix: the tracking CNAME is
 AUTOMATIC_SENDER_SECURITY_SELECTORS = ("pdk1", "pdk2")  # DKIM as CNAMEs to keys Mailgun hosts and rotates
 DKIM_KEY_LENGTHS = (1024, 2048)
 DEFAULT_DKIM_KEY_LENGTH = 1024
-DEFAULT_DKIM_SELECTOR = "mg"
+DEFAULT_DKIM_SELECTOR = "mg"  # the selector of a DEFAULT_DKIM_KEY_LENGTH key when none is declared
+
+
+def dkim_selector_for(key_length: int) -> str:
+    """The DKIM selector of a domain that declares none: ``mg`` for the default 1024-bit key, ``mg<bits>``
+    for any other length (``mg2048``). A length change alone therefore moves the key to a new selector,
+    which is what lets Mailgun hold the old and the new key side by side while it rotates; and the
+    record's name follows from the inputs, so preview shows it."""
+    return DEFAULT_DKIM_SELECTOR if key_length == DEFAULT_DKIM_KEY_LENGTH else f"{DEFAULT_DKIM_SELECTOR}{key_length}"
 MIN_DKIM_ROTATION_DAYS = 5  # automatic sender security: Mailgun's shortest rotation interval
 # Domain settings a domain may declare (PUT /v4/domains/{name} changes them in place); None leaves Mailgun's.
 SPAM_ACTIONS = ("disabled", "block", "tag")

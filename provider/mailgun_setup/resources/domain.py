@@ -20,7 +20,7 @@ from ..dns.names import ZONE_ID_FORMATS
 from ..errors import ConfigError, MailgunApiError
 from ..mailgun import domain_keys, domains
 from ..mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
-                             MIN_DKIM_ROTATION_DAYS, SPAM_ACTIONS, WEB_SCHEMES,
+                             MIN_DKIM_ROTATION_DAYS, SPAM_ACTIONS, WEB_SCHEMES, dkim_selector_for,
                              REGIONS, RETENTION_DAYS, SMTP_HOSTS)
 from ..fields import HOSTNAME_PATTERN, SELECTOR_PATTERN, Field, boolean, choice, inputs_class, integer, validate
 from ..rules import Problem
@@ -52,6 +52,12 @@ def _dmarc(value, path, found, _values):
     return None
 
 
+def _derived_selector(values):
+    length = values.get("dkim_key_length")  # an int; a float when it comes from the engine
+    return dkim_selector_for(int(length)) if isinstance(length, (int, float)) and not isinstance(length, bool) \
+        else None
+
+
 _SETTING = "in place; left out, Mailgun's own value is kept"
 
 # MailgunDomain's inputs, declared once (see mailgun_setup.fields): the constructor, check(), the
@@ -63,11 +69,14 @@ FIELDS: tuple[Field, ...] = (
           doc="The subdomain, e.g. `mail.company.com` (never a registrable root domain). A change replaces it."),
     Field("region", key="region", default=DEFAULT_REGION, **choice(REGIONS),
           doc="Mailgun region; fixed forever at Mailgun, so a change replaces the domain and what lives in it."),
-    Field("dkim_key_length", key="dkimKeyLength", default=DEFAULT_DKIM_KEY_LENGTH, **choice(DKIM_KEY_LENGTHS),
-          doc="DKIM key bits; a change is a key rotation in place and needs a new `dkimSelector`."),
-    Field("dkim_selector", key="dkimSelector", default=DEFAULT_DKIM_SELECTOR, plain=True,
+    Field("dkim_key_length", key="dkimKeyLength", default=DEFAULT_DKIM_KEY_LENGTH, plain=True,
+          **choice(DKIM_KEY_LENGTHS),
+          doc="DKIM key bits; a change is a key rotation in place (to a new selector: see `dkimSelector`)."),
+    Field("dkim_selector", key="dkimSelector", plain=True, derive=_derived_selector,
+          default_doc=f"`{DEFAULT_DKIM_SELECTOR}` (1024 bits), `{dkim_selector_for(2048)}` (2048 bits)",
           rule=lambda v, p, found, _: rules.selector(v, p, found), schema={"type": "string", "pattern": SELECTOR_PATTERN},
-          doc="The DKIM selector (one DNS label); a change rotates the key in place."),
+          doc="The DKIM selector (one DNS label); a change rotates the key in place. Left out, it follows the "
+              "key length, so a length change alone rotates to a new selector too."),
     Field("retention_days", key="retentionDays", **choice(RETENTION_DAYS),
           doc="Message retention in days; left out, the account's plan default applies. In place."),
     Field("tracking", key="tracking", default=False, plain=True, **boolean(),
@@ -132,10 +141,13 @@ def rotation_problems(olds: dict, news: dict) -> list[Problem]:
     length_changed = int(float(olds.get("dkim_key_length") or 0)) != int(float(news.get("dkim_key_length") or 0))
     selector_changed = olds.get("dkim_selector") != news.get("dkim_selector")
     if length_changed and not selector_changed:
+        bits = int(float(news["dkim_key_length"]))
+        derived = dkim_selector_for(bits)
+        way_out = f"leave dkim_selector out (it is then {derived})" if derived != news["dkim_selector"] else \
+            f"set dkim_selector to a new name, e.g. {news['dkim_selector']}{bits}"
         return [Problem("dkim_selector", f"a new DKIM key length needs a new selector (Mailgun keeps the old and the "
                                          f"new key side by side while it rotates, and receivers find a key by its "
-                                         f"selector): set dkim_selector to a new name too, e.g. "
-                                         f"{news['dkim_selector']}{int(float(news['dkim_key_length']))}")]
+                                         f"selector): {way_out}")]
     if selector_changed and news.get("mode") in ("manual", "custom"):
         return [Problem("dkim_selector", f"a DKIM key rotation publishes the new key before it signs, which needs the "
                                          f"records written by the product (route53, cloudflare or auto with "
@@ -264,7 +276,7 @@ class DomainProvider(BaseProvider):
             pulumi.log.warn(f"{news.get('name')}: DKIM key rotation {olds.get('dkim_selector')} ({bits(olds)}) → "
                             f"{news.get('dkim_selector')} ({bits(news)}): in place; the new key's record "
                             f"{news.get('dkim_selector')}._domainkey.{news.get('name')} is published beside the old "
-                            f"one, and the old key signs until the new one is valid")
+                            f"one, and the old key signs until the new one is valid{_upgrade_note(olds, news)}")
         return result
 
     def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
@@ -296,6 +308,17 @@ class DomainProvider(BaseProvider):
             pulumi.log.info(f"{id_}: kept in Mailgun, still used by {', '.join(c.owner for c in others)}")
             return
         self.mailgun(props["region"]).delete_domain(id_, progress=pulumi.log.info)
+
+
+def _upgrade_note(olds: dict, news: dict) -> str:
+    """Why a domain rotates with no length change, when the reason is the upgrade: up to 0.2.0 a key of
+    any length left without a selector was at ``mg``; now the selector follows the length."""
+    bits = int(float(news.get("dkim_key_length") or 0))
+    if int(float(olds.get("dkim_key_length") or 0)) != bits or olds.get("dkim_selector") != DEFAULT_DKIM_SELECTOR \
+            or news.get("dkim_selector") != dkim_selector_for(bits):
+        return ""
+    return (f" (a {bits}-bit key declared without a selector is at {dkim_selector_for(bits)} since mailgun-setup "
+            f"0.3.0; set dkim_selector to {DEFAULT_DKIM_SELECTOR!r} to keep the current key)")
 
 
 IDENTITY_FIELDS = tuple(DomainProvider.replace_on)

@@ -22,6 +22,19 @@ class Inputs:
     # The URN of the resource that declares these inputs (see mailgun_setup.holders); set on registration.
     holder: Any = dataclasses.field(default=None, kw_only=True)
 
+    def __post_init__(self) -> None:
+        for name, value in self.derived(vars(self)).items():
+            setattr(self, name, value)
+
+    @classmethod
+    def derived(cls, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The fields left out (None) whose default follows from other fields (``Field.derive``)."""
+        found = {}
+        for f in getattr(cls, "FIELDS", ()):
+            if f.stored and f.derive is not None and values.get(f.name) is None:
+                found[f.name] = f.derive({**values, **found})
+        return found
+
     def props(self, resource_class: type) -> dict[str, Any]:
         """The properties to register a ``resource_class`` with: these inputs, and a placeholder for each of
         its declared outputs that is not an input."""
@@ -41,4 +54,5 @@ class Inputs:
     @classmethod
     def completed(cls, news: Mapping[str, Any]) -> dict[str, Any]:
         """``news`` with every input left out (or null) set to its declared default."""
-        return {**cls.defaults(), **{k: v for k, v in news.items() if v is not None}}
+        values = {**cls.defaults(), **{k: v for k, v in news.items() if v is not None}}
+        return {**values, **cls.derived(values)}

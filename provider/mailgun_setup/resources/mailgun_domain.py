@@ -7,9 +7,10 @@
     ├── mailgun:Verification      sender records (DKIM, SPF, tracking CNAME)
     └── mailgun:Verification      receiver records (MX), after the sender records are Verified
 
-Record names and types are known at preview time: the DKIM selector is ours to choose. That
-is why ``name``, ``dkim_selector``, ``receiving``, ``tracking`` and ``dns`` are plain values:
-they decide which resources and record lines exist. Every other input may be an ``Output``.
+Record names and types are known at preview time: the DKIM selector is ours to choose (declared,
+or following the key length). That is why ``name``, ``dkim_key_length``, ``dkim_selector``,
+``receiving``, ``tracking`` and ``dns`` are plain values: they decide which resources and record
+lines exist. Every other input may be an ``Output``.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from ..dns.custom import CustomDns, foreign_txt
 from ..dns.custom import requests as custom_requests
 from ..dns.names import in_zone, zone_for, zone_id_backend
 from ..errors import UsageError
-from ..mailgun.facts import (AUTOMATIC_SENDER_SECURITY_SELECTORS, DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR,
+from ..mailgun.facts import (AUTOMATIC_SENDER_SECURITY_SELECTORS, DEFAULT_DKIM_KEY_LENGTH,
                              DEFAULT_REGION, MAX_ROUTES, MAX_SENDERS, MX_PRIORITY, SMTP_HOSTS, TRACKING_PREFIX)
 from ..fields import validate
 from ..ownership import claim_name, claim_value
@@ -88,9 +89,12 @@ class MailgunDomain(pulumi.ComponentResource):
 
     :param name: the subdomain, e.g. ``mail.company.com`` (never a registrable root domain).
     :param region: ``us`` or ``eu``; fixed forever at Mailgun, so a change replaces the domain.
-    :param dkim_key_length: 1024 or 2048; a change is a key rotation in place, with a new ``dkim_selector``.
+    :param dkim_key_length: 1024 or 2048; a change is a key rotation in place to a new selector.
     :param dkim_selector: the DKIM selector (one DNS label), so record names are known at preview; a change
         rotates the key in place (new key published beside the old, activated once valid, old one removed).
+        Left out, it follows the key length: ``mg`` for 1024 bits, ``mg2048`` for 2048 — so a change of
+        ``dkim_key_length`` alone rotates too. A declared selector stays as declared: changing the length
+        then needs a new selector as well.
     :param retention_days: 0, 1, 3 or 7; None leaves Mailgun's (plan) default.
     :param receiving: also write and verify the MX records (needed by :class:`ReceiverRoute`).
     :param tracking: also write the click/open tracking CNAME ``email.<name>``.
@@ -130,8 +134,8 @@ class MailgunDomain(pulumi.ComponentResource):
     dmarc_status: pulumi.Output[Optional[str]]
 
     def __init__(self, resource_name: str, *, name: str, region: pulumi.Input[str] = DEFAULT_REGION,
-                 dkim_key_length: pulumi.Input[int] = DEFAULT_DKIM_KEY_LENGTH,
-                 dkim_selector: str = DEFAULT_DKIM_SELECTOR, retention_days: pulumi.Input[Optional[int]] = None,
+                 dkim_key_length: int = DEFAULT_DKIM_KEY_LENGTH,
+                 dkim_selector: Optional[str] = None, retention_days: pulumi.Input[Optional[int]] = None,
                  receiving: bool = False, tracking: bool = False, dns: "str | CustomDns" = DEFAULT_DNS,
                  zone: pulumi.Input[Optional[str]] = None,
                  verify_timeout: pulumi.Input[int] = DEFAULT_VERIFY_TIMEOUT, dmarc: Optional[Dmarc] = None,
@@ -161,7 +165,7 @@ class MailgunDomain(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         domain_inputs = DomainInputs(
-            name=self.name, region=region, dkim_key_length=dkim_key_length, dkim_selector=self.dkim_selector,
+            name=self.name, region=region, dkim_key_length=clean["dkim_key_length"], dkim_selector=self.dkim_selector,
             retention_days=retention_days, tracking=tracking, receiving=receiving, owner=self.owner,
             automatic_sender_security=automatic_sender_security, mode=self.line_mode, **settings)
         self.domain = Domain(resource_name, domain_inputs, opts=child)
