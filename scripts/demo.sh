@@ -25,7 +25,7 @@ pulumi stack output --json
 step "mail: one sent over SMTP with a sender's outputs, one received through a route"
 pulumi stack output senderPasswords --json --show-secrets | python "$ROOT/scripts/demo_mail.py" mail.company.com
 step "what the authoritative DNS server serves now (dig @${MAILGUN_SETUP_NAMESERVERS})"
-for q in "mail.company.com TXT" "mg._domainkey.mail.company.com TXT" "mail.company.com MX" \
+for q in "mail.company.com TXT" "mg2048._domainkey.mail.company.com TXT" "mail.company.com MX" \
          "_mailgun-setup.mail.company.com TXT" "email.mg.example.org CNAME"; do
   printf '%-40s ' "$q"
   dig +short @"${MAILGUN_SETUP_NAMESERVERS%:*}" -p "${MAILGUN_SETUP_NAMESERVERS#*:}" $q | cut -c1-90 | paste -sd' '
