@@ -68,3 +68,27 @@ def test_a_program_supplied_writer_publishes_and_one_up_verifies(custom, sandbox
     cli.run("destroy", "--yes", "--skip-preview")
     assert zone_records("route53", zone_id) == before  # only what the writer made is gone
     assert mailgun("us").get_domain(name) is None
+
+
+def test_a_dkim_rotation_through_the_programs_writer(custom, sandbox):
+    """1024 → 2048 bits with CustomDns: the writer publishes the new selector's record as a new resource, the
+    sender verification swaps the keys, and the old record's resource goes only at the end of the `up`."""
+    cli, zone, zone_id = custom
+    name = f"mail.{zone}"
+    cli.run("up", "--yes", "--skip-preview")
+    domain_id = mailgun("us").get_domain(name)["domain"]["id"]
+    cli.run("config", "set", "dkimKeyLength", "2048")
+    preview = cli.run("preview")
+    said = preview.stdout + preview.stderr
+    assert "DKIM key rotation mg (1024) → mg2048 (2048): in place" in said
+    assert "mail-dkim-mg2048" in said and f"TXT mg2048._domainkey.{name}" in said and "replace" not in said
+    cli.run("up", "--yes", "--skip-preview")
+    assert mailgun("us").get_domain(name)["domain"]["id"] == domain_id
+    keys = mailgun("us").request("GET", f"/v4/domains/{name}/keys")["items"]
+    assert [(k["selector"], k["dns_record"]["is_active"]) for k in keys] == [("mg2048", True)]
+    assert served(f"mg._domainkey.{name}", "TXT") == () and served(f"mg2048._domainkey.{name}", "TXT")
+    from mailgun_sandbox.mailgun.domain_keys import key_store
+    assert key_store(sandbox.mailgun).most_active[name] == 1
+    assert cli.run("stack", "output", "status", "--json").stdout.split() == ["[", '"Verified",', '"Verified"', "]"]
+    assert cli.run("preview", "--expect-no-changes", check=False).returncode == 0
+    cli.run("destroy", "--yes", "--skip-preview")

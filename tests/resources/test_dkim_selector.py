@@ -69,3 +69,12 @@ def test_preview_says_when_the_rotation_comes_from_the_upgrade(capsys):
     provider.diff(NAME, _domain(), _domain(dkim_key_length=2048, dkim_selector="mg2048"))
     said = capsys.readouterr().err
     assert "DKIM key rotation mg (1024) → mg2048 (2048)" in said and "to keep the current key" not in said
+
+
+def test_a_rotation_needs_the_record_written_within_the_up():
+    """Our own writes and a CustomDns writer publish the new key in the same `up`; a sheet does not."""
+    change = dict(dkim_key_length=2048, dkim_selector="mg2048")
+    (problem,) = rotation_problems(_domain(mode="manual"), _domain(mode="manual", **change))
+    assert problem.path == "dkim_selector" and "with dns manual, keep the selector and key length" in problem.rule
+    assert rotation_problems(_domain(mode="custom"), _domain(mode="custom", **change)) == []
+    assert rotation_problems(_domain(), _domain(**change)) == []

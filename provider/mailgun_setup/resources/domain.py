@@ -148,11 +148,11 @@ def rotation_problems(olds: dict, news: dict) -> list[Problem]:
         return [Problem("dkim_selector", f"a new DKIM key length needs a new selector (Mailgun keeps the old and the "
                                          f"new key side by side while it rotates, and receivers find a key by its "
                                          f"selector): {way_out}")]
-    if selector_changed and news.get("mode") in ("manual", "custom"):
-        return [Problem("dkim_selector", f"a DKIM key rotation publishes the new key before it signs, which needs the "
-                                         f"records written by the product (route53, cloudflare or auto with "
-                                         f"credentials); with dns {news.get('mode')}, keep the selector and key "
-                                         f"length")]
+    if selector_changed and news.get("mode") == "manual":
+        return [Problem("dkim_selector", "a DKIM key rotation publishes the new key before it signs, which needs the "
+                                         "records written in the same `up` (route53, cloudflare, auto with "
+                                         "credentials, or a CustomDns writer); with dns manual, keep the selector "
+                                         "and key length")]
     return []
 
 

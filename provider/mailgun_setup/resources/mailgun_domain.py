@@ -232,7 +232,8 @@ class MailgunDomain(pulumi.ComponentResource):
         common = dict(domain=self.name, region=self.region, mode=self.record_mode, timeout=verify_timeout,
                       nameservers=self.nameservers, zone=self.zone)
         self.sender = Verification(f"{resource_name} sender", VerificationInputs(
-            group="sender", records=self.sender_records, **common), opts=checked)
+            group="sender", records=self.sender_records, rotates_key=self.custom is not None, **common),
+            opts=checked)
         self.sender_status = self.sender.status
         self.receiver: Optional[Verification] = None
         self.receiver_status = pulumi.Output.from_input(None)

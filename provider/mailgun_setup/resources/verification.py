@@ -7,6 +7,11 @@ records are Verified (a Mailgun product rule).
 
 In manual mode nothing waits: one round reports the status, and each ``pulumi up`` checks
 again until the records are Verified.
+
+With a :class:`~mailgun_setup.CustomDns` writer the sender group also finishes a DKIM key rotation
+(``rotates_key``): the program's own resources publish the new key's record before this resource
+runs, and the old record's resource is deleted by the engine only at the end of the ``up``, after
+the swap (see :mod:`mailgun_setup.rotation`). With our own DNS writes ``DomainRecords`` does it.
 """
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ class VerificationInputs(Inputs):
     requires: pulumi.Input[Optional[str]] = None
     nameservers: pulumi.Input[list] = field(default_factory=list)
     zone: pulumi.Input[Optional[str]] = None
+    rotates_key: bool = False  # the sender group finishes a DKIM key rotation (records written by the program)
 
 
 class VerificationProvider(BaseProvider):
@@ -67,7 +73,14 @@ class VerificationProvider(BaseProvider):
     def create(self, props: dict) -> CreateResult:
         return CreateResult(f"{props['domain']}/{props['group']}", self._verify(props))
 
-    def update(self, _id: str, _olds: dict, news: dict) -> UpdateResult:
+    def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
+        if news.get("rotates_key"):
+            from ..rotation import complete, rotation_between  # provider process only
+            rotation = rotation_between(news["domain"], olds.get("records") or [], news.get("records") or [])
+            if rotation is not None:  # the new record is published; the old one stays until the engine's deletes
+                complete(rotation, self.mailgun(news["region"]),
+                         float(news.get("timeout") or service.DEFAULT_VERIFY_TIMEOUT),
+                         news.get("nameservers") or (), news.get("zone"), say=pulumi.log.info)
         return UpdateResult(self._verify(news))
 
     def read(self, id_: str, props: dict) -> ReadResult:

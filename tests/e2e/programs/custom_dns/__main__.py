@@ -21,6 +21,7 @@ def writer(record: mg.RecordRequest, opts: pulumi.ResourceOptions):
 
 
 mail = mg.MailgunDomain("mail", name=f"mail.{zone}", receiving=True, tracking=True,
+                        dkim_key_length=config.get_int("dkimKeyLength") or 1024,
                         dmarc=mg.Dmarc(policy="none"), verify_timeout=60,
                         dns=mg.CustomDns(writer, zone=zone, spf_merged=config.get_bool("spfMerged") or False))
 support = mg.SenderIdentity("support", domain=mail, username=f"support@mail.{zone}",
