@@ -42,9 +42,11 @@ def _up_killed_after(project: ChangesProject, sandbox, writes: int) -> bool:
 
 def _recover(project: ChangesProject) -> None:
     """The README's procedure after a killed run: release the lock, refresh clearing pending creates, up."""
-    project.pulumi("cancel", "--yes", check=False)
     for empty in [p for p in (project.root.parent / "state").rglob("*.attrs") if p.stat().st_size == 0]:
-        empty.unlink()
+        empty.unlink()  # a stack attributes file the kill left empty (cancel could not read it)
+    cancel = project.pulumi("cancel", "--yes", check=False)
+    locks = list((project.root.parent / "state").rglob(".pulumi/locks/**/*.json"))
+    assert not locks, f"the killed run's lock is still there after `pulumi cancel`: {cancel.stdout} {cancel.stderr}"
     project.pulumi("refresh", "--yes", "--clear-pending-creates")
     project.pulumi("up", "--yes", "--skip-preview")
 
