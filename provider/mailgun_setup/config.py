@@ -26,6 +26,7 @@ from .errors import ConfigError
 from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_REGION, MAX_DESCRIPTION,
                             MAX_DOMAINS, MAX_ROUTES, MAX_SENDERS, PASSWORD_LENGTH, PRIORITY_RANGE, match_recipient)
 from .resources.domain import FIELDS as DOMAIN_FIELDS
+from .resources.sender import FIELDS as SENDER_FIELDS
 from .rules import Problem
 from .verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
 
@@ -60,15 +61,6 @@ STACK_FIELDS = (
     Field("webhook_signing_key", key="webhookSigningKey",
           doc="`{}` exports the account's HTTP webhook signing key; `{rotate: \"2026-12\"}` regenerates it "
               "whenever the value changes."),
-)
-SENDER_FIELDS = (
-    Field("username", key="username", required=True,
-          schema={"type": "string", "pattern": f"^{_LOCAL}@.+$"},
-          doc="The SMTP login, a full address under the domain (`support@mail.company.com`)."),
-    Field("password", key="password", schema={"oneOf": [
-        {"type": "string", "minLength": PASSWORD_LENGTH[0], "maxLength": PASSWORD_LENGTH[1]}, SECRET]},
-          doc=f"{PASSWORD_LENGTH[0]}-{PASSWORD_LENGTH[1]} characters, set with `--secret`; left out, "
-              f"one is generated and exported as the secret output `senderPasswords`."),
 )
 ROUTE_FIELDS = (
     Field("recipient", key="recipient", required=True, schema={"type": "string"},
@@ -325,8 +317,10 @@ def _senders(value: Any, path: str, domain: Optional[str],
             continue
         if isinstance(entry.get("username"), str):
             given.add(entry["username"].strip().lower())
-        username = rules.username(entry.get("username"), f"{item}.username", domain, problems)
-        password = rules.password(entry.get("password"), f"{item}.password", problems)
+        clean = fields.validate(fields.in_config(SENDER_FIELDS), {**fields.from_config(SENDER_FIELDS, entry),
+                                                                  "domain": domain},
+                                problems, path=lambda f: f"{item}.{f.key}")
+        username, password = clean["username"], clean["password"]
         if username in first_seen:
             problems.append(Problem(f"{item}.username", f"{username} is listed more than once (first at {first_seen[username]})"))
         elif username is not None:
