@@ -26,6 +26,7 @@ from .errors import ConfigError
 from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_REGION, MAX_DESCRIPTION,
                             MAX_DOMAINS, MAX_ROUTES, MAX_SENDERS, PASSWORD_LENGTH, PRIORITY_RANGE, match_recipient)
 from .resources.domain import FIELDS as DOMAIN_FIELDS
+from .resources.route import FIELDS as ROUTE_FIELDS
 from .resources.sender import FIELDS as SENDER_FIELDS
 from .rules import Problem
 from .verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
@@ -61,20 +62,6 @@ STACK_FIELDS = (
     Field("webhook_signing_key", key="webhookSigningKey",
           doc="`{}` exports the account's HTTP webhook signing key; `{rotate: \"2026-12\"}` regenerates it "
               "whenever the value changes."),
-)
-ROUTE_FIELDS = (
-    Field("recipient", key="recipient", required=True, schema={"type": "string"},
-          doc="One of this domain's senders: mail to it is routed."),
-    Field("actions", key="action", required=True, schema={"oneOf": [
-        {"type": "string", "pattern": _ACTION},
-        {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": _ACTION}}]},
-          doc='`forward("https://…")`, `forward("someone@…")`, `store()`, `store(notify="https://…")` or '
-              '`stop()`; one or a list (`stop()` last).'),
-    Field("description", key="description", default="", schema={"type": "string", "maxLength": MAX_DESCRIPTION},
-          doc=f"At most {MAX_DESCRIPTION} characters."),
-    Field("priority", key="priority", default=0,
-          schema={"type": "integer", "minimum": PRIORITY_RANGE[0], "maximum": PRIORITY_RANGE[1]},
-          doc="Lower runs first."),
 )
 WEBHOOK_FIELDS = (
     Field("kind", key="kind", required=True, schema={"enum": list(WEBHOOK_KINDS)}, doc="The event kind."),
@@ -336,19 +323,13 @@ def _routes(value: Any, path: str, usernames: Optional[set[str]], problems: list
         entry = rules.mapping(entry, item, ROUTE_KEYS, problems)
         if entry is None:
             continue
-        recipient = rules.string(entry.get("recipient"), f"{item}.recipient", problems, required=True)
-        if recipient is not None:
-            recipient = recipient.strip().lower()
-            if usernames is not None and recipient not in usernames:
-                known = ", ".join(sorted(usernames)) or "none"
-                problems.append(Problem(f"{item}.recipient", f"{recipient} is not one of this domain's senders ({known})"))
-        description = rules.string(rules.get(entry, "description", ""), f"{item}.description", problems)
-        if description is not None and len(description) > MAX_DESCRIPTION:
-            problems.append(Problem(f"{item}.description", f"must be at most {MAX_DESCRIPTION} characters"))
-        routes.append(RouteSpec(
-            recipient=recipient,
-            actions=rules.actions(entry.get("action"), f"{item}.action", problems),
-            description=description,
-            priority=rules.integer(rules.get(entry, "priority", 0), f"{item}.priority", problems, *PRIORITY_RANGE),
-        ))
+        # the recipient is judged against the senders, all at this domain: no domain of its own here
+        clean = fields.validate(fields.in_config(ROUTE_FIELDS), fields.from_config(ROUTE_FIELDS, entry), problems,
+                                path=lambda f: f"{item}.{f.key}")
+        recipient = clean["recipient"]
+        if recipient is not None and usernames is not None and recipient not in usernames:
+            known = ", ".join(sorted(usernames)) or "none"
+            problems.append(Problem(f"{item}.recipient", f"{recipient} is not one of this domain's senders ({known})"))
+        routes.append(RouteSpec(recipient=recipient, actions=clean["actions"] and tuple(clean["actions"]),
+                                description=clean["description"], priority=clean["priority"]))
     return routes
