@@ -28,6 +28,7 @@ from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_REGION, MAX_DESCRIP
 from .resources.domain import FIELDS as DOMAIN_FIELDS
 from .resources.route import FIELDS as ROUTE_FIELDS
 from .resources.sender import FIELDS as SENDER_FIELDS
+from .resources.webhook import FIELDS as WEBHOOK_FIELDS
 from .rules import Problem
 from .verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
 
@@ -62,14 +63,6 @@ STACK_FIELDS = (
     Field("webhook_signing_key", key="webhookSigningKey",
           doc="`{}` exports the account's HTTP webhook signing key; `{rotate: \"2026-12\"}` regenerates it "
               "whenever the value changes."),
-)
-WEBHOOK_FIELDS = (
-    Field("kind", key="kind", required=True, schema={"enum": list(WEBHOOK_KINDS)}, doc="The event kind."),
-    Field("urls", key="urls", required=True, schema={"oneOf": [
-        {"type": "string", "pattern": f"^{_URL}$"},
-        {"type": "array", "minItems": 1, "maxItems": MAX_WEBHOOK_URLS,
-         "items": {"type": "string", "pattern": f"^{_URL}$"}}]},
-          doc=f"1 to {MAX_WEBHOOK_URLS} http(s) URLs called with the signed event."),
 )
 API_KEY_FIELDS = (
     Field("name", key="name", required=True, schema={"type": "string", "pattern": fields.SELECTOR_PATTERN},
@@ -239,21 +232,14 @@ def _webhooks(value: Any, path: str, problems: list[Problem]) -> list[WebhookSpe
         entry = rules.mapping(entry, item, WEBHOOK_KEYS, problems)
         if entry is None:
             continue
-        kind = rules.choice(entry.get("kind"), f"{item}.kind", problems, WEBHOOK_KINDS) \
-            if entry.get("kind") is not None else rules.string(None, f"{item}.kind", problems, required=True)
-        urls = entry.get("urls")
-        urls = [urls] if isinstance(urls, str) else urls
-        listed = rules.list_of(urls, f"{item}.urls", problems, MAX_WEBHOOK_URLS, "URLs per kind", required=True)
-        if listed is not None and not listed:
-            problems.append(Problem(f"{item}.urls", f"at least one URL is required (at most {MAX_WEBHOOK_URLS})"))
-        for url_index, url in enumerate(listed or ()):
-            if not (isinstance(url, str) and rules.is_url(url)):
-                problems.append(Problem(f"{item}.urls[{url_index}]", "must be an http:// or https:// URL with a host"))
+        clean = fields.validate(fields.in_config(WEBHOOK_FIELDS), fields.from_config(WEBHOOK_FIELDS, entry), problems,
+                                path=lambda f: f"{item}.{f.key}")
+        kind = clean["kind"]
         if kind in seen:
             problems.append(Problem(f"{item}.kind", f"{kind} is listed more than once (first at {seen[kind]})"))
         elif kind is not None:
             seen[kind] = item
-            hooks.append(WebhookSpec(kind, tuple(listed or ())))
+            hooks.append(WebhookSpec(kind, tuple(clean["urls"] or ())))
     return hooks
 
 
