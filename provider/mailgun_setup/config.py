@@ -19,30 +19,27 @@ from typing import Any, Mapping, Optional
 
 from . import fields, rules
 from .dmarc import Dmarc
-from .mailgun.keys import ROLES as API_KEY_ROLES
-from .mailgun.webhooks import KINDS as WEBHOOK_KINDS, MAX_URLS as MAX_WEBHOOK_URLS
+from .mailgun.webhooks import KINDS as WEBHOOK_KINDS
 from .dns.backend import DNS_MODES, DEFAULT_DNS
 from .errors import ConfigError
-from .mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_REGION, MAX_DESCRIPTION,
-                            MAX_DOMAINS, MAX_ROUTES, MAX_SENDERS, PASSWORD_LENGTH, PRIORITY_RANGE, match_recipient)
+from .mailgun.facts import DEFAULT_DKIM_KEY_LENGTH, DEFAULT_REGION, MAX_DOMAINS, MAX_ROUTES, MAX_SENDERS, match_recipient
+from .resources.api_key import FIELDS as API_KEY_FIELDS
 from .resources.domain import FIELDS as DOMAIN_FIELDS
+from .resources.route import FIELDS as ROUTE_FIELDS
+from .resources.sender import FIELDS as SENDER_FIELDS
+from .resources.signing_key import FIELDS as SIGNING_KEY_FIELDS
+from .resources.webhook import FIELDS as WEBHOOK_FIELDS
 from .rules import Problem
 from .verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
 
 MAX_API_KEYS = 10
 
-MAX_API_KEY_EXPIRATION = 10 * 365 * 86400
-SECRET = {"type": "object", "required": ["secure"], "properties": {"secure": {"type": "string"}},
-          "description": "a value encrypted by `pulumi config set --secret`"}
-_LOCAL = r"[A-Za-z0-9._%+-]{1,64}"
-_URL = r'https?://[^\s"/]+[^\s"]*'
-_ACTION = (r'^\s*(forward\s*\(\s*"(' + _URL + "|" + _LOCAL + r'@[^"@\s]+\.[^"@\s]+)"\s*\)'
-           r'|store\s*\(\s*(notify\s*=\s*"' + _URL + r'"\s*)?\)|stop\s*\(\s*\))\s*$')
 Field = fields.Field
 
-# The stack file's keys besides the domain's own (those are resources.domain.FIELDS). The rules of
-# these lists relate entries to each other (a route's recipient, a key's domain), so the functions
-# below apply them; each key, default, schema and doc is declared here, once.
+# The stack file's own keys. Those of a domain, sender, route, webhook, API key and the signing key are
+# their resource's FIELDS (resources/domain.py, sender.py, ...), whose rules the readers below apply to
+# each entry; the rules of a list (its length, duplicates, a route's recipient among the senders, a key's
+# domain among the stack's domains) are the readers' own.
 STACK_FIELDS = (
     Field("dns", key="dns", default=DEFAULT_DNS, schema={"enum": list(DNS_MODES)},
           doc="Where the records go for every domain that does not say: route53, cloudflare, manual or auto."),
@@ -51,61 +48,15 @@ STACK_FIELDS = (
                             {"type": "string", "pattern": r"^\s*\d+\s*$"}]},  # `pulumi config set` writes a string
           doc="Seconds `pulumi up` waits for the records to be verified before failing "
               f"({VERIFY_TIMEOUT_RANGE[0]} to {VERIFY_TIMEOUT_RANGE[1]})."),
-    Field("api_key", key="apiKey", schema={"oneOf": [{"type": "string"}, SECRET]},
+    Field("api_key", key="apiKey", schema={"oneOf": [{"type": "string"}, fields.SECRET]},
           doc="The Mailgun private API key (set it with `--secret`); else env `MAILGUN_API_KEY`."),
-    Field("cloudflare_api_token", key="cloudflareApiToken", schema={"oneOf": [{"type": "string"}, SECRET]},
+    Field("cloudflare_api_token", key="cloudflareApiToken", schema={"oneOf": [{"type": "string"}, fields.SECRET]},
           doc="A Cloudflare API token (set it with `--secret`); else env `CLOUDFLARE_API_TOKEN`."),
     Field("domains", key="domains", required=True, doc=f"1 to {MAX_DOMAINS} subdomains (below)."),
     Field("api_keys", key="apiKeys", doc=f"Up to {MAX_API_KEYS} Mailgun API keys to create (below)."),
     Field("webhook_signing_key", key="webhookSigningKey",
           doc="`{}` exports the account's HTTP webhook signing key; `{rotate: \"2026-12\"}` regenerates it "
               "whenever the value changes."),
-)
-SENDER_FIELDS = (
-    Field("username", key="username", required=True,
-          schema={"type": "string", "pattern": f"^{_LOCAL}@.+$"},
-          doc="The SMTP login, a full address under the domain (`support@mail.company.com`)."),
-    Field("password", key="password", schema={"oneOf": [
-        {"type": "string", "minLength": PASSWORD_LENGTH[0], "maxLength": PASSWORD_LENGTH[1]}, SECRET]},
-          doc=f"{PASSWORD_LENGTH[0]}-{PASSWORD_LENGTH[1]} characters, set with `--secret`; left out, "
-              f"one is generated and exported as the secret output `senderPasswords`."),
-)
-ROUTE_FIELDS = (
-    Field("recipient", key="recipient", required=True, schema={"type": "string"},
-          doc="One of this domain's senders: mail to it is routed."),
-    Field("actions", key="action", required=True, schema={"oneOf": [
-        {"type": "string", "pattern": _ACTION},
-        {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": _ACTION}}]},
-          doc='`forward("https://…")`, `forward("someone@…")`, `store()`, `store(notify="https://…")` or '
-              '`stop()`; one or a list (`stop()` last).'),
-    Field("description", key="description", default="", schema={"type": "string", "maxLength": MAX_DESCRIPTION},
-          doc=f"At most {MAX_DESCRIPTION} characters."),
-    Field("priority", key="priority", default=0,
-          schema={"type": "integer", "minimum": PRIORITY_RANGE[0], "maximum": PRIORITY_RANGE[1]},
-          doc="Lower runs first."),
-)
-WEBHOOK_FIELDS = (
-    Field("kind", key="kind", required=True, schema={"enum": list(WEBHOOK_KINDS)}, doc="The event kind."),
-    Field("urls", key="urls", required=True, schema={"oneOf": [
-        {"type": "string", "pattern": f"^{_URL}$"},
-        {"type": "array", "minItems": 1, "maxItems": MAX_WEBHOOK_URLS,
-         "items": {"type": "string", "pattern": f"^{_URL}$"}}]},
-          doc=f"1 to {MAX_WEBHOOK_URLS} http(s) URLs called with the signed event."),
-)
-API_KEY_FIELDS = (
-    Field("name", key="name", required=True, schema={"type": "string", "pattern": fields.SELECTOR_PATTERN},
-          doc="The key's name in this stack (one DNS label)."),
-    Field("role", key="role", default="basic", schema={"enum": list(API_KEY_ROLES)}, doc="Mailgun's key role."),
-    Field("description", key="description", default="", schema={"type": "string", "maxLength": MAX_DESCRIPTION},
-          doc=f"At most {MAX_DESCRIPTION} characters."),
-    Field("domain", key="domain", schema={"type": "string"},
-          doc="A domain of this stack: the key may only send for it (role sending)."),
-    Field("expiration", key="expiration",
-          schema={"type": "integer", "minimum": 1, "maximum": MAX_API_KEY_EXPIRATION},
-          doc="Seconds until the key expires; left out, it does not."),
-)
-SIGNING_KEY_FIELDS = (
-    Field("rotate", key="rotate", schema={"type": "string"}, doc="Change the value to regenerate the key."),
 )
 # Lists inside a domain entry, with what each holds and its most entries.
 DOMAIN_LISTS = {"senders": (SENDER_FIELDS, MAX_SENDERS), "routes": (ROUTE_FIELDS, MAX_ROUTES),
@@ -223,11 +174,19 @@ def _signing_key(value: Any, path: str, problems: list[Problem]) -> Optional[Sig
     entry = rules.mapping(value, path, SIGNING_KEY_KEYS, problems)
     if entry is None:
         return None
-    rotate = rules.string(entry.get("rotate"), f"{path}.rotate", problems)
-    return SigningKeySpec(rotate=rotate)
+    clean = _entry(SIGNING_KEY_FIELDS, entry, path, problems)
+    return SigningKeySpec(rotate=clean["rotate"])
 
 
 # --- one entry of each list ----------------------------------------------------------
+
+def _entry(declared: tuple[Field, ...], entry: Mapping[str, Any], path: str, problems: list[Problem],
+           **context: Any) -> dict[str, Any]:
+    """The clean values of one stack-config mapping, by its resource's declared rules (``context``: what
+    the entry lives in, for rules relating to it, e.g. a sender's domain)."""
+    return fields.validate(fields.in_config(declared), {**fields.from_config(declared, entry), **context}, problems,
+                           path=lambda f: f"{path}.{f.key}")
+
 
 def _domain(entry: Any, path: str, stack_dns: Optional[str], problems: list[Problem]) -> Optional[DomainSpec]:
     entry = rules.mapping(entry, path, DOMAIN_KEYS, problems)
@@ -260,21 +219,13 @@ def _webhooks(value: Any, path: str, problems: list[Problem]) -> list[WebhookSpe
         entry = rules.mapping(entry, item, WEBHOOK_KEYS, problems)
         if entry is None:
             continue
-        kind = rules.choice(entry.get("kind"), f"{item}.kind", problems, WEBHOOK_KINDS) \
-            if entry.get("kind") is not None else rules.string(None, f"{item}.kind", problems, required=True)
-        urls = entry.get("urls")
-        urls = [urls] if isinstance(urls, str) else urls
-        listed = rules.list_of(urls, f"{item}.urls", problems, MAX_WEBHOOK_URLS, "URLs per kind", required=True)
-        if listed is not None and not listed:
-            problems.append(Problem(f"{item}.urls", f"at least one URL is required (at most {MAX_WEBHOOK_URLS})"))
-        for url_index, url in enumerate(listed or ()):
-            if not (isinstance(url, str) and rules.is_url(url)):
-                problems.append(Problem(f"{item}.urls[{url_index}]", "must be an http:// or https:// URL with a host"))
+        clean = _entry(WEBHOOK_FIELDS, entry, item, problems)
+        kind = clean["kind"]
         if kind in seen:
             problems.append(Problem(f"{item}.kind", f"{kind} is listed more than once (first at {seen[kind]})"))
         elif kind is not None:
             seen[kind] = item
-            hooks.append(WebhookSpec(kind, tuple(listed or ())))
+            hooks.append(WebhookSpec(kind, tuple(clean["urls"] or ())))
     return hooks
 
 
@@ -286,27 +237,15 @@ def _api_keys(value: Any, path: str, domains: set[str], problems: list[Problem])
         entry = rules.mapping(entry, item, API_KEY_KEYS, problems)
         if entry is None:
             continue
-        name = rules.selector(entry.get("name"), f"{item}.name", problems) if entry.get("name") is not None \
-            else rules.string(None, f"{item}.name", problems, required=True)
-        role = rules.choice(rules.get(entry, "role", "basic"), f"{item}.role", problems, API_KEY_ROLES)
-        description = rules.string(rules.get(entry, "description", ""), f"{item}.description", problems)
-        if description is not None and len(description) > MAX_DESCRIPTION:
-            problems.append(Problem(f"{item}.description", f"must be at most {MAX_DESCRIPTION} characters"))
-        domain = rules.hostname(entry.get("domain"), f"{item}.domain", problems)
+        clean = _entry(API_KEY_FIELDS, entry, item, problems)
+        name, domain = clean["name"], clean["domain"]
         if domain is not None and domain not in domains:
             problems.append(Problem(f"{item}.domain", f"{domain} is not one of the domains of this stack"))
-        if role == "sending" and entry.get("domain") is None:
-            problems.append(Problem(f"{item}.domain", "is required for the sending role (a sending key belongs to "
-                                                      "one domain)"))
-        elif role not in (None, "sending") and domain is not None:
-            problems.append(Problem(f"{item}.role", f"must be sending when domain is given, got {role}"))
-        expiration = rules.integer(entry["expiration"], f"{item}.expiration", problems, 1, MAX_API_KEY_EXPIRATION) \
-            if entry.get("expiration") is not None else None
         if name in seen:
             problems.append(Problem(f"{item}.name", f"{name} is listed more than once (first at {seen[name]})"))
         elif name is not None:
             seen[name] = item
-            specs.append(ApiKeySpec(name, role, description or "", domain, expiration))
+            specs.append(ApiKeySpec(name, clean["role"], clean["description"] or "", domain, clean["expiration"]))
     return specs
 
 
@@ -325,8 +264,8 @@ def _senders(value: Any, path: str, domain: Optional[str],
             continue
         if isinstance(entry.get("username"), str):
             given.add(entry["username"].strip().lower())
-        username = rules.username(entry.get("username"), f"{item}.username", domain, problems)
-        password = rules.password(entry.get("password"), f"{item}.password", problems)
+        clean = _entry(SENDER_FIELDS, entry, item, problems, domain=domain)
+        username, password = clean["username"], clean["password"]
         if username in first_seen:
             problems.append(Problem(f"{item}.username", f"{username} is listed more than once (first at {first_seen[username]})"))
         elif username is not None:
@@ -342,19 +281,12 @@ def _routes(value: Any, path: str, usernames: Optional[set[str]], problems: list
         entry = rules.mapping(entry, item, ROUTE_KEYS, problems)
         if entry is None:
             continue
-        recipient = rules.string(entry.get("recipient"), f"{item}.recipient", problems, required=True)
-        if recipient is not None:
-            recipient = recipient.strip().lower()
-            if usernames is not None and recipient not in usernames:
-                known = ", ".join(sorted(usernames)) or "none"
-                problems.append(Problem(f"{item}.recipient", f"{recipient} is not one of this domain's senders ({known})"))
-        description = rules.string(rules.get(entry, "description", ""), f"{item}.description", problems)
-        if description is not None and len(description) > MAX_DESCRIPTION:
-            problems.append(Problem(f"{item}.description", f"must be at most {MAX_DESCRIPTION} characters"))
-        routes.append(RouteSpec(
-            recipient=recipient,
-            actions=rules.actions(entry.get("action"), f"{item}.action", problems),
-            description=description,
-            priority=rules.integer(rules.get(entry, "priority", 0), f"{item}.priority", problems, *PRIORITY_RANGE),
-        ))
+        # the recipient is judged against the senders, all at this domain: no domain of its own here
+        clean = _entry(ROUTE_FIELDS, entry, item, problems)
+        recipient = clean["recipient"]
+        if recipient is not None and usernames is not None and recipient not in usernames:
+            known = ", ".join(sorted(usernames)) or "none"
+            problems.append(Problem(f"{item}.recipient", f"{recipient} is not one of this domain's senders ({known})"))
+        routes.append(RouteSpec(recipient=recipient, actions=clean["actions"] and tuple(clean["actions"]),
+                                description=clean["description"], priority=clean["priority"]))
     return routes

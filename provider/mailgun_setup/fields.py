@@ -45,11 +45,15 @@ class Field:
     # A default that follows from the fields declared before (their clean values); ``default_doc`` says it.
     derive: Optional[Callable[[Mapping[str, Any]], Any]] = None
     default_doc: str = ""
+    # Left out, whether the other values need it: the problem's words (None: they do not).
+    needed: Optional[Callable[[Mapping[str, Any]], Optional[str]]] = None
 
     def check(self, value: Any, path: str, problems: list[Problem], values: Mapping[str, Any]) -> Any:
         if value is None:
             if self.required:
                 problems.append(Problem(path, "is required"))
+            elif self.needed and (words := self.needed(values)):
+                problems.append(Problem(path, words))
             if self.derive is not None:
                 return self.derive(values)
             return self.default_value()
@@ -64,21 +68,34 @@ def validate(fields: tuple[Field, ...], values: Mapping[str, Any], problems: lis
              skip: Callable[[Any], bool] = lambda value: False) -> dict[str, Any]:
     """Every field's rule applied to ``values`` (by Python name), problems appended under ``path(field)``;
     returns the clean values (None where a rule failed; the default where a value is left out). A value
-    ``skip`` says cannot be judged yet (an Output, an unknown at preview) is kept as it is."""
+    ``skip`` says cannot be judged yet (an Output, an unknown at preview) is kept as it is.
+
+    A rule relating fields sees the values judged before it: clean ones, those of fields without a rule
+    as given, and any value of ``values`` that ``fields`` does not declare (what the entry lives in, such
+    as a sender's domain in a stack file); None for one that failed or cannot be judged yet."""
+    declared = {f.name for f in fields}
+    judged: dict[str, Any] = {k: v for k, v in values.items() if k not in declared}
     clean: dict[str, Any] = {}
     for f in fields:
-        if f.rule is None:
-            continue
         value = values.get(f.name)
-        if value is not None and skip(value):
+        unknown = value is not None and skip(value)
+        if f.rule is None:
+            judged[f.name] = None if unknown else value
+            continue
+        if unknown:
             if f.plain:
                 problems.append(Problem(path(f), PLAIN_RULE))
-                clean[f.name] = None
-            else:
-                clean[f.name] = value
+            clean[f.name], judged[f.name] = None if f.plain else value, None
             continue
-        clean[f.name] = f.check(value, path(f), problems, clean)
+        clean[f.name] = judged[f.name] = f.check(value, path(f), problems, judged)
     return clean
+
+
+def beside(path: str, name: str) -> str:
+    """The path of field ``name`` next to the field at ``path`` (for a rule that blames another field;
+    that field's stack-config key must be its Python name)."""
+    head, dot, _ = path.rpartition(".")
+    return f"{head}{dot}{name}"
 
 
 def keys(fields: tuple[Field, ...]) -> tuple[str, ...]:
@@ -140,5 +157,8 @@ def text(most: Optional[int] = None) -> dict:
     return {"rule": rule, "schema": {"type": "string", **({"maxLength": most} if most else {})}}
 
 
+SECRET = {"type": "object", "required": ["secure"], "properties": {"secure": {"type": "string"}},
+          "description": "a value encrypted by `pulumi config set --secret`"}
+URL_PATTERN = r'https?://[^\s"/]+[^\s"]*'
 HOSTNAME_PATTERN = r"^(?=.{1,253}\.?$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$"
 SELECTOR_PATTERN = r"^[A-Za-z0-9-]{1,63}$"

@@ -117,5 +117,5 @@ def test_bad_inputs_fail_preview_naming_each_field_and_rule(tmp_path, sandbox_en
     assert preview.returncode != 0
     text = preview.stdout + preview.stderr
     assert "Webhook('failures').kind: must be one of" in text and "permanent_fail" in text  # at preview, by
-    assert "Webhook('failures').urls: must be a list of 1 to 3 URLs" in text  # the program, before any write
+    assert "Webhook('failures').urls: at most 3 URLs per kind, got 4" in text  # the program, before any write
     assert mailgun("us").get_domain(domain) is None

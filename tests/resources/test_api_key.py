@@ -16,7 +16,7 @@ def test_check_reports_every_problem_with_its_field():
     found = dict(_failures({"role": "owner", "domain": "company.com", "expiration": -5, "region": "asia",
                             "description": "x" * 300}))
     assert set(found) == {"role", "domain", "expiration", "region", "description"}
-    assert "basic" in found["role"] and "greater than 0" in found["expiration"]
+    assert "basic" in found["role"] and "must be between 1 and" in found["expiration"]
     assert [field for field, _ in _failures({"role": "sending"})] == ["domain"]
     assert "must be sending" in dict(_failures({"role": "basic", "domain": "mail.company.com"}))["role"]
     assert _failures({"role": "basic", "expiration": 3600.0}) == []

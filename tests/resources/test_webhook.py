@@ -18,7 +18,7 @@ def test_check_reports_every_problem_with_its_field():
     assert set(found) == {"domain", "region", "kind", "urls[1]", "urls[2]"}
     assert "permanent_fail" in found["kind"] and "http" in found["urls[1]"] and "twice" in found["urls[2]"]
     four = dict(_failures({"domain": "mail.company.com", "kind": "delivered", "urls": [f"https://h/{i}" for i in range(4)]}))
-    assert list(four) == ["urls"] and "1 to 3" in four["urls"]
+    assert list(four) == ["urls"] and "at most 3 URLs per kind" in four["urls"]
     assert "urls" in dict(_failures({"domain": "mail.company.com", "kind": "delivered", "urls": []}))
 
 

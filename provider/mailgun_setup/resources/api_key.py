@@ -10,50 +10,58 @@ disappears on refresh and is created again by the next ``up``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Optional
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from .. import rules
-from ..mailgun.facts import REGIONS
+from ..fields import SELECTOR_PATTERN, Field, beside, choice, inputs_class, integer, text
+from ..mailgun.facts import DEFAULT_REGION, MAX_DESCRIPTION, REGIONS
 from ..rules import Problem
 from ..mailgun import dates
 from ..mailgun import keys as api
-from .common import BaseProvider, failures, known
-from .inputs import Inputs
-from .owner import domain_ref, plain, plain_problems, with_parent
+from .common import BaseProvider, failures
+from .inputs import Inputs, checked_arguments, checked_inputs, cleaned
+from .owner import domain_ref, with_parent
 
-MAX_DESCRIPTION = 255
+MAX_EXPIRATION = 10 * 365 * 86400
 NEW_KEY = "changed: Mailgun keys cannot be changed; a new key is created, then the old one revoked"
 
 
-def _problems(props: dict) -> list[Problem]:
-    out: list[Problem] = []
-    role, domain = props.get("role"), props.get("domain")
-    if known(role) and role not in api.ROLES:
-        out.append(Problem("role", f"must be one of {', '.join(api.ROLES)}, got {role!r}"))
-    if known(domain) and domain is not None:
-        found: list[Problem] = []
-        rules.domain_name(domain, "domain", found)
-        out += found
-    if known(role) and known(domain):
-        if role == "sending" and not domain:
-            out.append(Problem("domain", "is required for the sending role (Mailgun's sending keys belong to one domain)"))
-        elif domain and role in api.ROLES and role != "sending":
-            out.append(Problem("role", f"must be sending when domain is given (a domain key can only send), got {role!r}"))
-    description = props.get("description")
-    if known(description) and (not isinstance(description, str) or len(description) > MAX_DESCRIPTION):
-        out.append(Problem("description", f"must be text of at most {MAX_DESCRIPTION} characters"))
-    expiration = props.get("expiration")
-    if known(expiration) and expiration is not None and (
-            isinstance(expiration, bool) or not isinstance(expiration, (int, float)) or expiration != int(expiration)
-            or expiration <= 0):
-        out.append(Problem("expiration", f"must be a whole number of seconds greater than 0, got {expiration!r}"))
-    if known(props.get("region")) and props.get("region") not in REGIONS:
-        out.append(Problem("region", f"must be one of {', '.join(REGIONS)}, got {props.get('region')!r}"))
-    return out
+def _domain(value, path, found, values):
+    name = rules.domain_name(value, path, found)
+    role = values.get("role")
+    if name is not None and role is not None and role != "sending":
+        found.append(Problem(beside(path, "role"), f"must be sending when domain is given (a domain key can only "
+                                                   f"send), got {role!r}"))
+    return name
+
+
+def _sending(values) -> Optional[str]:
+    if values.get("role") == "sending":
+        return "is required for the sending role (Mailgun's sending keys belong to one domain)"
+    return None
+
+
+# ApiKey's inputs, declared once (see mailgun_setup.fields): the constructor, check(), the stack-config reader
+# (an entry of ``apiKeys``), ApiKeyInputs, the JSON Schema and the docs come from here. ``name`` is the
+# resource's name in a stack file; that a key's domain is a domain of the stack is a rule of the list.
+FIELDS: tuple[Field, ...] = (
+    Field("name", key="name", required=True, stored=False, rule=lambda v, p, found, _: rules.selector(v, p, found),
+          schema={"type": "string", "pattern": SELECTOR_PATTERN}, doc="The key's name in this stack (one DNS label)."),
+    Field("role", key="role", default="basic", **choice(api.ROLES), doc="Mailgun's key role."),
+    Field("description", key="description", default="", **text(MAX_DESCRIPTION),
+          doc=f"At most {MAX_DESCRIPTION} characters."),
+    Field("domain", key="domain", needed=_sending, rule=_domain, schema={"type": "string"},
+          doc="A domain of this stack: the key may only send for it (role sending)."),
+    Field("expiration", key="expiration", **integer(1, MAX_EXPIRATION),
+          doc="Seconds until the key expires; left out, it does not."),
+    Field("region", default=DEFAULT_REGION, **choice(REGIONS)),
+    Field("domain_identity"),
+)
+ApiKeyInputs = inputs_class("ApiKeyInputs", FIELDS, Inputs, __name__)
+ApiKeyInputs.__doc__ = "The ``mailgun:ApiKey`` resource's inputs (declared in ``FIELDS``)."
 
 
 class ApiKeyProvider(BaseProvider):
@@ -68,9 +76,8 @@ class ApiKeyProvider(BaseProvider):
 
     def check(self, _olds: dict, news: dict) -> CheckResult:
         news = ApiKeyInputs.completed(news)
-        if isinstance(news.get("expiration"), float) and news["expiration"] == int(news["expiration"]):
-            news["expiration"] = int(news["expiration"])  # the engine hands numbers over as floats
-        return CheckResult(news, failures(_problems(news)))
+        clean, found = checked_inputs(FIELDS, news)  # a JSON number (the engine's float) made an integer
+        return CheckResult(cleaned(news, clean), failures(found))
 
     def diff(self, id_: str, olds: dict, news: dict) -> DiffResult:
         result = super().diff(id_, olds, news)
@@ -100,16 +107,6 @@ class ApiKeyProvider(BaseProvider):
         api.delete_key(self.mailgun(props.get("region") or "us"), id_)
 
 
-@dataclass
-class ApiKeyInputs(Inputs):
-    role: pulumi.Input[str]
-    description: pulumi.Input[str] = ""
-    domain: pulumi.Input[Optional[str]] = None
-    expiration: pulumi.Input[Optional[int]] = None
-    region: pulumi.Input[Optional[str]] = "us"
-    domain_identity: pulumi.Input[Optional[str]] = None
-
-
 class ApiKey(Resource, module="mailgun", name="ApiKey"):
     """A dedicated Mailgun API key; its ``secret`` is a secret output, shown by Mailgun only once.
 
@@ -130,9 +127,8 @@ class ApiKey(Resource, module="mailgun", name="ApiKey"):
         ref = domain_ref(domain, region, where, required=False)
         from .mailgun_domain import MailgunDomain
         named = domain.name if isinstance(domain, MailgunDomain) else None if ref is None else ref.name
-        plain_problems(_problems(plain({"role": role, "description": description, "expiration": expiration,
-                                        "domain": named, "region": (region or "us") if ref is None else ref.region})),
-                       where)
+        checked_arguments(where, FIELDS, {"role": role, "description": description, "expiration": expiration,
+                                          "domain": named, "region": region if ref is None else ref.region})
         opts = pulumi.ResourceOptions.merge(with_parent(ref, opts),
                                             pulumi.ResourceOptions(additional_secret_outputs=["secret"]))
         super().__init__(ApiKeyProvider(), resource_name, ApiKeyInputs(

@@ -71,7 +71,7 @@ class BaseProvider(ResourceProvider):
         if known(news.get("holder")):
             try:
                 key = self.object_key(news)
-            except (KeyError, TypeError):
+            except (KeyError, TypeError, AttributeError):  # inputs too broken to name it: check() reports them
                 return
             if key is not None and known(list(key)):
                 holders.declare(key, news.get("holder"))

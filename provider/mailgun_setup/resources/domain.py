@@ -22,11 +22,11 @@ from ..mailgun import domain_keys, domains
 from ..mailgun.facts import (DEFAULT_DKIM_KEY_LENGTH, DEFAULT_DKIM_SELECTOR, DEFAULT_REGION, DKIM_KEY_LENGTHS,
                              MIN_DKIM_ROTATION_DAYS, SPAM_ACTIONS, WEB_SCHEMES, dkim_selector_for,
                              REGIONS, RETENTION_DAYS, SMTP_HOSTS)
-from ..fields import HOSTNAME_PATTERN, SELECTOR_PATTERN, Field, boolean, choice, inputs_class, integer, validate
+from ..fields import HOSTNAME_PATTERN, SELECTOR_PATTERN, Field, boolean, choice, inputs_class, integer
 from ..rules import Problem
 from ..verify.service import DEFAULT_VERIFY_TIMEOUT, VERIFY_TIMEOUT_RANGE
 from .common import BaseProvider, held_props, failures, known
-from .inputs import Inputs
+from .inputs import Inputs, checked_inputs
 
 REGION_REASON = "cannot be changed; a new subdomain is created (deleted in the old region, then created in the new one)"
 
@@ -120,7 +120,6 @@ FIELDS: tuple[Field, ...] = (
 
 DomainInputs = inputs_class("DomainInputs", FIELDS, Inputs, __name__)
 DomainInputs.__doc__ = "The ``mailgun:Domain`` resource's inputs (declared in ``FIELDS``)."
-STORED = tuple(f for f in FIELDS if f.stored)
 
 # Settings changed in place through PUT /v4/domains/{name}, read back by refresh when declared.
 SETTINGS = domains.SETTINGS
@@ -128,9 +127,7 @@ SETTINGS = domains.SETTINGS
 
 def problems(props: dict) -> list[Problem]:
     """Every rule the known inputs break (unknown ones are checked again at apply)."""
-    found: list[Problem] = []
-    validate(STORED, props, found, skip=lambda value: not known(value))
-    return found
+    return checked_inputs(FIELDS, props)[1]
 
 
 def rotation_problems(olds: dict, news: dict) -> list[Problem]:

@@ -1,14 +1,59 @@
-"""Each resource's inputs, declared once as a dataclass (``MailgunDomain``'s from :mod:`mailgun_setup.fields`).
+"""Each resource's inputs, declared once: a tuple of :class:`mailgun_setup.fields.Field` per resource,
+and the ``Inputs`` dataclass made from it (:func:`mailgun_setup.fields.inputs_class`).
 
 From one declaration come the properties a resource registers (inputs plus its outputs as
 ``None`` placeholders, so the engine knows every output name at preview), the defaults its
-``check()`` fills in, and the state ``mailgun-setup import`` must build to match ``pulumi up``.
+``check()`` fills in, and the state ``mailgun-setup import`` must build to match ``pulumi up``;
+and the two ways the rules are applied here: to a constructor's arguments (:func:`checked_arguments`)
+and to the inputs a provider's ``check()`` gets (:func:`checked_inputs`).
 A resource's outputs are declared once too: its ``pulumi.Output`` annotations (:func:`outputs_of`).
 """
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
+
+import pulumi
+
+from ..errors import UsageError
+from ..fields import Field, validate
+from ..problem import Problem
+from .common import known
+
+
+def _unresolved(value: Any) -> bool:
+    """An Output, or a list or mapping holding one: judged by ``check()`` once it is resolved."""
+    if isinstance(value, (list, tuple)):
+        return any(_unresolved(v) for v in value)
+    if isinstance(value, dict):
+        return any(_unresolved(v) for v in value.values())
+    return isinstance(value, pulumi.Output)
+
+
+def checked_arguments(where: str, fields: tuple[Field, ...], arguments: Mapping[str, Any],
+                      found: Optional[list[Problem]] = None) -> dict[str, Any]:
+    """A constructor's validation: the rules of the ``fields`` named in ``arguments`` (an Output is
+    checked at apply), raised at once under ``where`` (``SenderIdentity('x')``) with any problem already
+    ``found``; the clean values."""
+    found = list(found or ())
+    clean = validate(tuple(f for f in fields if f.name in arguments), arguments, found, skip=_unresolved)
+    if found:
+        raise UsageError([p.under(where) for p in found])
+    return clean
+
+
+def checked_inputs(fields: tuple[Field, ...], props: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """A provider's ``check()``: the rules of the stored ``fields`` applied to the known ``props`` (the
+    unknown ones are checked again at apply); the clean values and every problem."""
+    found: list[Problem] = []
+    clean = validate(tuple(f for f in fields if f.stored), props, found, skip=lambda value: not known(value))
+    return clean, found
+
+
+def cleaned(props: Mapping[str, Any], clean: Mapping[str, Any]) -> dict[str, Any]:
+    """``props`` with each known value that passed its rule in its clean form (an action list normalised,
+    a role lower-cased, a JSON number made an integer)."""
+    return {**props, **{k: v for k, v in clean.items() if v is not None and known(props.get(k))}}
 
 
 def outputs_of(resource_class: type) -> tuple[str, ...]:

@@ -27,13 +27,13 @@ from ..dns.names import in_zone, zone_for, zone_id_backend
 from ..errors import UsageError
 from ..mailgun.facts import (AUTOMATIC_SENDER_SECURITY_SELECTORS, DEFAULT_DKIM_KEY_LENGTH,
                              DEFAULT_REGION, MAX_ROUTES, MAX_SENDERS, MX_PRIORITY, SMTP_HOSTS, TRACKING_PREFIX)
-from ..fields import validate
 from ..ownership import claim_name, claim_value
 from ..rules import Problem
 from ..verify.service import DEFAULT_VERIFY_TIMEOUT
 from .common import CONFIG_NAMESPACE
 from .dns_records import DomainRecords, DomainRecordsInputs
 from .domain import FIELDS, Domain, DomainInputs, identity
+from .inputs import checked_arguments
 from .record import Record, RecordInputs
 from .tracking import Tracking, TrackingInputs
 from .verification import Verification, VerificationInputs
@@ -78,10 +78,7 @@ def _validate(resource_name: str, arguments: dict) -> dict:
             found.append(Problem("dns.writer", f"must be a function (record, opts) -> pulumi.Resource, got "
                                                f"{type(dns.writer).__name__}"))
         arguments = {**arguments, "dns": DEFAULT_DNS}
-    clean = validate(FIELDS, arguments, found, skip=lambda value: isinstance(value, pulumi.Output))
-    if found:
-        raise UsageError([p.under(f"MailgunDomain({resource_name!r})") for p in found])
-    return clean
+    return checked_arguments(f"MailgunDomain({resource_name!r})", FIELDS, arguments, found)
 
 
 class MailgunDomain(pulumi.ComponentResource):

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 import pulumi
-from pulumi.runtime.rpc import UNKNOWN
 
 from .. import rules
 from ..errors import UsageError
@@ -46,13 +45,3 @@ def with_parent(ref: Optional[DomainRef], opts: Optional[pulumi.ResourceOptions]
     if ref is None or ref.parent is None:
         return opts
     return pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=ref.parent), opts)
-
-
-def plain(values: dict) -> dict:
-    """``values`` as a provider's check() sees them at preview: an Output is not known yet."""
-    return {k: UNKNOWN if isinstance(v, pulumi.Output) else v for k, v in values.items()}
-
-
-def plain_problems(problems: list[Problem], where: str) -> None:
-    if problems:
-        raise UsageError([p.under(where) for p in problems])

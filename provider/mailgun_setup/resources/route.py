@@ -9,7 +9,6 @@ waiting) until a ``pulumi up`` finds the receiver records Verified.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 import pulumi
@@ -18,13 +17,14 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from .. import rules
 from ..cache import ListCache
 from ..errors import UsageError
+from ..fields import URL_PATTERN, Field, inputs_class, integer, text
 from ..mailgun import dates
 from ..mailgun.facts import MAX_DESCRIPTION, PRIORITY_RANGE, match_recipient, recipient_of
 from ..ownership import claimed_route
 from ..rules import Problem
 from ..verify import service
-from .common import BaseProvider, failures, held_props, known, may_resume, stack_of
-from .inputs import Inputs
+from .common import BaseProvider, failures, held_props, may_resume, stack_of
+from .inputs import Inputs, checked_arguments, checked_inputs, cleaned
 
 if TYPE_CHECKING:
     from .sender import SenderIdentity
@@ -33,18 +33,41 @@ _ROUTES = ListCache()
 TWIN_SETTLE_SECONDS = 1.0
 
 
-@dataclass
-class RouteInputs(Inputs):
-    domain: str
-    region: pulumi.Input[str]
-    recipient: str
-    actions: pulumi.Input[list]
-    description: pulumi.Input[str] = ""
-    priority: pulumi.Input[int] = 0
-    receiver_status: pulumi.Input[Optional[str]] = None
-    mode: str = "automatic"
-    owner: str = ""
-    shared: pulumi.Input[Optional[bool]] = None  # the domain was adopted: another stack may be creating too
+_LOCAL = r"[A-Za-z0-9._%+-]{1,64}"
+_ACTION = (r'^\s*(forward\s*\(\s*"(' + URL_PATTERN + "|" + _LOCAL + r'@[^"@\s]+\.[^"@\s]+)"\s*\)'
+           r'|store\s*\(\s*(notify\s*=\s*"' + URL_PATTERN + r'"\s*)?\)|stop\s*\(\s*\))\s*$')
+
+
+def _actions(value, path, found, _values):
+    checked = rules.actions(value, path, found)
+    return None if checked is None else list(checked)
+
+
+# ReceiverRoute's inputs, declared once (see mailgun_setup.fields): the constructor, check(), the stack-config
+# reader (a route of ``domains[i].routes``), RouteInputs, the JSON Schema and the docs come from here. The
+# fields without a key are filled in from the sender and its MailgunDomain. That a recipient is one of the
+# domain's senders is a rule of the list (the stack-config reader) or of the ``sender=`` argument.
+FIELDS: tuple[Field, ...] = (
+    Field("domain", required=True),
+    Field("region", required=True),
+    Field("recipient", key="recipient", required=True, schema={"type": "string"},
+          rule=lambda v, p, found, values: rules.username(v, p, values.get("domain"), found),
+          doc="One of this domain's senders: mail to it is routed."),
+    Field("actions", key="action", required=True, rule=_actions, schema={"oneOf": [
+        {"type": "string", "pattern": _ACTION},
+        {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": _ACTION}}]},
+          doc='`forward("https://…")`, `forward("someone@…")`, `store()`, `store(notify="https://…")` or '
+              '`stop()`; one or a list (`stop()` last).'),
+    Field("description", key="description", default="", **text(MAX_DESCRIPTION),
+          doc=f"At most {MAX_DESCRIPTION} characters."),
+    Field("priority", key="priority", default=0, **integer(*PRIORITY_RANGE), doc="Lower runs first."),
+    Field("receiver_status"),
+    Field("mode", default="automatic"),
+    Field("owner", default=""),
+    Field("shared"),  # the domain was adopted: another stack may be creating too
+)
+RouteInputs = inputs_class("RouteInputs", FIELDS, Inputs, __name__)
+RouteInputs.__doc__ = "The ``mailgun:ReceiverRoute`` resource's inputs (declared in ``FIELDS``)."
 
 
 def _remember(region: str, route: Optional[dict]) -> None:
@@ -60,24 +83,6 @@ def _actions_of(route: dict) -> list[str]:
     return [actions] if isinstance(actions, str) else list(actions)
 
 
-def problems(props: dict) -> list[Problem]:
-    """Every rule the known inputs break; ``props['actions']`` is normalised in place."""
-    found: list[Problem] = []
-    if known(props.get("recipient")) and known(props.get("domain")):
-        rules.username(props.get("recipient"), "recipient", props.get("domain"), found)
-    if known(props.get("actions")):
-        checked = rules.actions(props.get("actions"), "actions", found)
-        if checked:
-            props["actions"] = list(checked)
-    if known(props.get("priority")):
-        rules.integer(props.get("priority"), "priority", found, *PRIORITY_RANGE)
-    if known(props.get("description")):
-        text = rules.string(props.get("description"), "description", found)
-        if text is not None and len(text) > MAX_DESCRIPTION:
-            found.append(Problem("description", f"must be at most {MAX_DESCRIPTION} characters"))
-    return found
-
-
 class ReceiverRouteProvider(BaseProvider):
     kind = "route"
     fields = ("region", "recipient", "actions", "description", "priority")
@@ -91,7 +96,8 @@ class ReceiverRouteProvider(BaseProvider):
 
     def check(self, _olds: dict, news: dict) -> CheckResult:
         news = RouteInputs.completed(news)
-        found = problems(news)
+        clean, found = checked_inputs(FIELDS, news)
+        news = cleaned(news, clean)
         if not found:
             self.declare(news)
         return CheckResult(news, failures(found))
@@ -231,12 +237,9 @@ class ReceiverRoute(Resource, module="mailgun", name="ReceiverRoute"):
         if not domain.receiving:
             found.append(Problem("sender", f"{sender.address} belongs to {domain.name}, which has receiving=False; "
                                            f"routes need receiving=True on the MailgunDomain"))
-        if isinstance(actions, str):
-            actions = [actions]
-        if isinstance(actions, (list, tuple)) and not any(isinstance(a, pulumi.Output) for a in actions):
-            actions = list(rules.actions(list(actions), "actions", found) or actions)
-        if found:
-            raise UsageError([p.under(where) for p in found])
+        clean = checked_arguments(where, FIELDS, {"actions": actions, "description": description,
+                                                  "priority": priority}, found)
+        actions = clean["actions"]  # a list, normalised; or an Output, or a list holding one (checked at apply)
         try:
             domain.register_route(sender.address)
         except UsageError as exc:

@@ -12,7 +12,6 @@ the records Verified creates the login.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 import pulumi
@@ -21,12 +20,13 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from .. import rules
 from ..cache import ListCache
 from ..errors import ConfigError, MailgunApiError, MailgunSetupError, SamePasswordError, UsageError
-from ..mailgun.facts import SMTP_HOSTS, generated_password
+from ..fields import SECRET, Field, inputs_class
+from ..mailgun.facts import PASSWORD_LENGTH, SMTP_HOSTS, generated_password
 from ..ownership import claimed_sender, own_claims
 from ..rules import Problem
 from ..verify import service
-from .common import BaseProvider, failures, held_props, known, may_resume, stack_of
-from .inputs import Inputs
+from .common import BaseProvider, failures, held_props, may_resume, stack_of
+from .inputs import Inputs, checked_arguments, checked_inputs, cleaned
 
 if TYPE_CHECKING:
     from .mailgun_domain import MailgunDomain
@@ -34,16 +34,27 @@ if TYPE_CHECKING:
 _CREDENTIALS = ListCache()
 
 
-@dataclass
-class SenderInputs(Inputs):
-    domain: str
-    region: pulumi.Input[str]
-    username: str
-    password: pulumi.Input[Optional[str]] = None
-    sender_status: pulumi.Input[Optional[str]] = None
-    mode: str = "automatic"
-    owner: str = ""
-    domain_identity: pulumi.Input[Optional[str]] = None
+# SenderIdentity's inputs, declared once (see mailgun_setup.fields): the constructor, check(), the stack-config
+# reader (a sender of ``domains[i].senders``), SenderInputs, the JSON Schema and the docs come from here.
+# The fields without a key are filled in from the MailgunDomain.
+FIELDS: tuple[Field, ...] = (
+    Field("domain", required=True),
+    Field("region", required=True),
+    Field("username", key="username", required=True, plain=True,
+          rule=lambda v, p, found, values: rules.username(v, p, values.get("domain"), found),
+          schema={"type": "string", "pattern": r"^[A-Za-z0-9._%+-]{1,64}@.+$"},
+          doc="The SMTP login, a full address under the domain (`support@mail.company.com`)."),
+    Field("password", key="password", rule=lambda v, p, found, _: rules.password(v, p, found), schema={"oneOf": [
+        {"type": "string", "minLength": PASSWORD_LENGTH[0], "maxLength": PASSWORD_LENGTH[1]}, SECRET]},
+          doc=f"{PASSWORD_LENGTH[0]}-{PASSWORD_LENGTH[1]} characters, set with `--secret`; left out, "
+              f"one is generated and exported as the secret output `senderPasswords`."),
+    Field("sender_status"),
+    Field("mode", default="automatic"),
+    Field("owner", default=""),
+    Field("domain_identity"),
+)
+SenderInputs = inputs_class("SenderInputs", FIELDS, Inputs, __name__)
+SenderInputs.__doc__ = "The ``mailgun:SenderIdentity`` resource's inputs (declared in ``FIELDS``)."
 
 
 def _logins_of_existing(client, domain: str) -> set[str]:
@@ -74,12 +85,9 @@ class SenderIdentityProvider(BaseProvider):
         return ("login", props["region"], props["domain"], props["username"].lower())
 
     def check(self, _olds: dict, news: dict) -> CheckResult:
+        clean, found = checked_inputs(FIELDS, news)
+        news = cleaned(news, clean)
         self.declare(news)
-        found: list[Problem] = []
-        if known(news.get("username")) and known(news.get("domain")):
-            rules.username(news.get("username"), "username", news.get("domain"), found)
-        if known(news.get("password")) and news.get("password") is not None:
-            rules.password(news.get("password"), "password", found)
         return CheckResult(news, failures(found))
 
     def diff(self, id_: str, olds: dict, news: dict) -> DiffResult:
@@ -205,12 +213,8 @@ class SenderIdentity(Resource, module="mailgun", name="SenderIdentity"):
         if not isinstance(domain, MailgunDomain):
             raise UsageError(Problem(f"SenderIdentity({resource_name!r}).domain",
                                      f"must be a mailgun_setup.MailgunDomain, got {type(domain).__name__}"))
-        found: list[Problem] = []
-        login = rules.username(username, "username", domain.name, found)
-        if isinstance(password, str):
-            rules.password(password, "password", found)
-        if found:
-            raise UsageError([p.under(f"SenderIdentity({resource_name!r})") for p in found])
+        login = checked_arguments(f"SenderIdentity({resource_name!r})", FIELDS, {
+            "domain": domain.name, "username": username, "password": password})["username"]
         try:
             domain.register_sender(login)
         except UsageError as exc:

@@ -10,30 +10,28 @@ is a secret output (encrypted in state, masked in outputs) and appears in no log
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, UpdateResult
 
+from ..fields import Field, choice, inputs_class, text
 from ..mailgun import signing_key as api
-from ..mailgun.facts import REGIONS
-from ..rules import Problem
-from .common import BaseProvider, failures, known
-from .inputs import Inputs
-from .owner import plain, plain_problems
+from ..mailgun.facts import DEFAULT_REGION, REGIONS
+from .common import BaseProvider, failures
+from .inputs import Inputs, checked_arguments, checked_inputs, cleaned
 
 ID = "http_signing_key"
 
 
-def _problems(props: dict) -> list[Problem]:
-    out = []
-    if known(props.get("region")) and props.get("region") not in REGIONS:
-        out.append(Problem("region", f"must be one of {', '.join(REGIONS)}, got {props.get('region')!r}"))
-    rotate = props.get("rotate")
-    if known(rotate) and rotate is not None and not isinstance(rotate, str):
-        out.append(Problem("rotate", f"must be a string (change it to regenerate the key), got {type(rotate).__name__}"))
-    return out
+# WebhookSigningKey's inputs, declared once (see mailgun_setup.fields): the constructor, check(), the stack-config
+# reader (``webhookSigningKey``), WebhookSigningKeyInputs, the JSON Schema and the docs come from here.
+FIELDS: tuple[Field, ...] = (
+    Field("region", default=DEFAULT_REGION, **choice(REGIONS)),
+    Field("rotate", key="rotate", **text(), doc="Change the value to regenerate the key."),
+)
+WebhookSigningKeyInputs = inputs_class("WebhookSigningKeyInputs", FIELDS, Inputs, __name__)
+WebhookSigningKeyInputs.__doc__ = "The ``mailgun:WebhookSigningKey`` resource's inputs (declared in ``FIELDS``)."
 
 
 class WebhookSigningKeyProvider(BaseProvider):
@@ -45,7 +43,8 @@ class WebhookSigningKeyProvider(BaseProvider):
 
     def check(self, _olds: dict, news: dict) -> CheckResult:
         news = WebhookSigningKeyInputs.completed(news)
-        return CheckResult(news, failures(_problems(news)))
+        clean, found = checked_inputs(FIELDS, news)
+        return CheckResult(cleaned(news, clean), failures(found))
 
     def create(self, props: dict) -> CreateResult:
         client = self.mailgun(props["region"])
@@ -68,12 +67,6 @@ class WebhookSigningKeyProvider(BaseProvider):
         pulumi.log.info("the account keeps its webhook signing key (Mailgun has no delete); only the stack forgets it")
 
 
-@dataclass
-class WebhookSigningKeyInputs(Inputs):
-    region: pulumi.Input[Optional[str]] = "us"
-    rotate: pulumi.Input[Optional[str]] = None
-
-
 class WebhookSigningKey(Resource, module="mailgun", name="WebhookSigningKey"):
     """The account's HTTP webhook signing key; ``key`` is a secret output for a webhook verifier.
 
@@ -85,8 +78,7 @@ class WebhookSigningKey(Resource, module="mailgun", name="WebhookSigningKey"):
 
     def __init__(self, resource_name: str, *, rotate: pulumi.Input[Optional[str]] = None,
                  region: pulumi.Input[Optional[str]] = None, opts: Optional[pulumi.ResourceOptions] = None):
-        plain_problems(_problems(plain({"rotate": rotate, "region": region or "us"})),
-                       f"WebhookSigningKey({resource_name!r})")
+        checked_arguments(f"WebhookSigningKey({resource_name!r})", FIELDS, {"rotate": rotate, "region": region})
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["key"]))
         super().__init__(WebhookSigningKeyProvider(), resource_name, WebhookSigningKeyInputs(
-            region=region or "us", rotate=rotate).props(WebhookSigningKey), opts)
+            region=region or DEFAULT_REGION, rotate=rotate).props(WebhookSigningKey), opts)

@@ -9,57 +9,54 @@ may carry basic-auth credentials.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Optional
-from urllib.parse import urlsplit
 
 import pulumi
-from pulumi.runtime.rpc import UNKNOWN
 from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, UpdateResult
 
 from .. import rules
-from ..mailgun.facts import REGIONS
+from ..fields import URL_PATTERN, Field, choice, inputs_class
+from ..mailgun.facts import DEFAULT_REGION, REGIONS
 from ..rules import Problem
 from ..errors import ConfigError, MailgunApiError
 from ..mailgun import webhooks as api
-from .common import BaseProvider, failures, held_props, known
-from .inputs import Inputs
-from .owner import domain_ref, plain, plain_problems, with_parent
+from .common import BaseProvider, failures, held_props
+from .inputs import Inputs, checked_arguments, checked_inputs, cleaned
+from .owner import domain_ref, with_parent
 
 
-def _url_problem(url) -> Optional[str]:
-    if not isinstance(url, str):
-        return "must be an http(s) URL"
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return "must be an http:// or https:// URL with a host"
-    return None
+def _urls(value, path, found, _values):
+    """One URL or a list of 1 to ``MAX_URLS`` http(s) URLs, each once."""
+    listed = rules.list_of([value] if isinstance(value, str) else value, path, found, api.MAX_URLS, "URLs per kind")
+    if listed is None:
+        return None
+    if not listed:
+        found.append(Problem(path, f"at least one URL is required (at most {api.MAX_URLS})"))
+    before = len(found)
+    for index, url in enumerate(listed):
+        if not (isinstance(url, str) and rules.is_url(url)):
+            found.append(Problem(f"{path}[{index}]", "must be an http:// or https:// URL with a host"))
+        elif url in listed[:index]:
+            found.append(Problem(f"{path}[{index}]", "appears twice"))
+    return listed if listed and len(found) == before and len(listed) <= api.MAX_URLS else None
 
 
-def _problems(props: dict) -> list[Problem]:
-    found: list[Problem] = []
-    if known(props.get("domain")):
-        rules.domain_name(props.get("domain"), "domain", found)
-    out = found
-    if known(props.get("region")) and props.get("region") not in REGIONS:
-        out.append(Problem("region", f"must be one of {', '.join(REGIONS)}, got {props.get('region')!r}"))
-    if known(props.get("kind")) and props.get("kind") not in api.KINDS:
-        out.append(Problem("kind", f"must be one of {', '.join(api.KINDS)}, got {props.get('kind')!r}"))
-    urls = props.get("urls")
-    if known(urls):
-        if not isinstance(urls, (list, tuple)) or not 1 <= len(urls) <= api.MAX_URLS:
-            count = len(urls) if isinstance(urls, (list, tuple)) else "not a list"
-            out.append(Problem("urls", f"must be a list of 1 to {api.MAX_URLS} URLs (Mailgun's limit per kind), got {count}"))
-        else:
-            seen = set()
-            for i, url in enumerate(urls):
-                if not known(url):
-                    continue
-                problem = _url_problem(url) or ("appears twice" if url in seen else None)
-                seen.add(url)
-                if problem:
-                    out.append(Problem(f"urls[{i}]", problem))
-    return out
+_URL = f"^{URL_PATTERN}$"
+
+# Webhook's inputs, declared once (see mailgun_setup.fields): the constructor, check(), the stack-config
+# reader (a webhook of ``domains[i].webhooks``), WebhookInputs, the JSON Schema and the docs come from here.
+FIELDS: tuple[Field, ...] = (
+    Field("domain", required=True, rule=lambda v, p, found, _: rules.domain_name(v, p, found)),
+    Field("kind", key="kind", required=True, **choice(api.KINDS), doc="The event kind."),
+    Field("urls", key="urls", required=True, rule=_urls, schema={"oneOf": [
+        {"type": "string", "pattern": _URL},
+        {"type": "array", "minItems": 1, "maxItems": api.MAX_URLS, "items": {"type": "string", "pattern": _URL}}]},
+          doc=f"1 to {api.MAX_URLS} http(s) URLs called with the signed event."),
+    Field("region", default=DEFAULT_REGION, **choice(REGIONS)),
+    Field("domain_identity"),
+)
+WebhookInputs = inputs_class("WebhookInputs", FIELDS, Inputs, __name__)
+WebhookInputs.__doc__ = "The ``mailgun:Webhook`` resource's inputs (declared in ``FIELDS``)."
 
 
 class WebhookProvider(BaseProvider):
@@ -78,11 +75,11 @@ class WebhookProvider(BaseProvider):
         return ("webhook", props["region"], props["domain"], props["kind"])
 
     def check(self, _olds: dict, news: dict) -> CheckResult:
-        news = {"region": "us", **{k: v for k, v in news.items() if v is not None}}
-        if isinstance(news.get("urls"), tuple):
-            news["urls"] = list(news["urls"])
+        news = {"region": DEFAULT_REGION, **{k: v for k, v in news.items() if v is not None}}
+        clean, found = checked_inputs(FIELDS, news)
+        news = cleaned(news, clean)
         self.declare(news)
-        return CheckResult(news, failures(_problems(news)))
+        return CheckResult(news, failures(found))
 
     def changed_fields(self, olds: dict, news: dict) -> list[str]:
         changed = [k for k in self.fields if k != "urls" and olds.get(k) != news.get(k)]
@@ -134,15 +131,6 @@ class WebhookProvider(BaseProvider):
         api.delete_webhook(self.mailgun(props["region"]), props["domain"], props["kind"])
 
 
-@dataclass
-class WebhookInputs(Inputs):
-    domain: pulumi.Input[str]
-    region: pulumi.Input[str]
-    kind: pulumi.Input[str]
-    urls: pulumi.Input[list]
-    domain_identity: pulumi.Input[Optional[str]] = None
-
-
 class Webhook(Resource, module="mailgun", name="Webhook"):
     """Where Mailgun posts one kind of event for a domain.
 
@@ -161,8 +149,7 @@ class Webhook(Resource, module="mailgun", name="Webhook"):
                  region: Optional[pulumi.Input[str]] = None, opts: Optional[pulumi.ResourceOptions] = None):
         where = f"Webhook({resource_name!r})"
         ref = domain_ref(domain, region, where)
-        plain_problems(_problems(plain({"domain": UNKNOWN, "region": ref.region, "kind": kind, "urls": urls})),
-                       where)
+        checked_arguments(where, FIELDS, {"region": ref.region, "kind": kind, "urls": urls})
         opts = with_parent(ref, opts)
         super().__init__(WebhookProvider(), resource_name, held_props(Webhook, resource_name, WebhookInputs(
             domain=ref.name, region=ref.region, kind=kind, urls=urls, domain_identity=ref.identity), opts), opts)
