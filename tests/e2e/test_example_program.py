@@ -48,7 +48,7 @@ def test_example_program_preview_up_noop_destroy(example, sandbox, unique):
     sandbox.clear_request_logs()
     preview = example.run("preview", "--diff")
     assert sum(sandbox.write_calls().values()) == 0
-    for line in (f"TXT mg._domainkey.mail.{zone}", f"MX mail.{zone} mxa", f"TXT notify.{zone}"):
+    for line in (f"TXT mg2048._domainkey.mail.{zone}", f"MX mail.{zone} mxa", f"TXT notify.{zone}"):  # 2048 bits
         assert line in preview.stdout, line  # record lines named at preview, zone id still unknown
 
     example.run("up", "--yes")

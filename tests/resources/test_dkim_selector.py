@@ -77,4 +77,8 @@ def test_a_rotation_needs_the_record_written_within_the_up():
     (problem,) = rotation_problems(_domain(mode="manual"), _domain(mode="manual", **change))
     assert problem.path == "dkim_selector" and "with dns manual, keep the selector and key length" in problem.rule
     assert rotation_problems(_domain(mode="custom"), _domain(mode="custom", **change)) == []
+    # a 2048-bit domain of 0.2.0 on a sheet: the way to keep its key is said
+    upgraded = rotation_problems(_domain(mode="manual", dkim_key_length=2048.0, dkim_selector="mg"),
+                                 _domain(mode="manual", **change))
+    assert "set dkim_selector to 'mg' to keep the current key" in upgraded[0].rule
     assert rotation_problems(_domain(), _domain(**change)) == []

@@ -149,7 +149,7 @@ def rotation_problems(olds: dict, news: dict) -> list[Problem]:
         return [Problem("dkim_selector", "a DKIM key rotation publishes the new key before it signs, which needs the "
                                          "records written in the same `up` (route53, cloudflare, auto with "
                                          "credentials, or a CustomDns writer); with dns manual, keep the selector "
-                                         "and key length")]
+                                         f"and key length{_upgrade_note(olds, news)}")]
     return []
 
 

@@ -16,7 +16,7 @@ KINDS = {"Domain": "domain", "DomainRecords": "DNS batch", "Record": "DNS record
 NOT_SHOWN = ("pulumi:pulumi:Stack", "pulumi:providers:", "mailgun-setup:index:MailgunDomain")
 # Inputs that only wire resources together; a reviewer learns nothing from them.
 PLUMBING = {"__provider", "nameservers", "owner", "mode", "zone", "timeout", "requires", "records", "sender_status",
-            "receiver_status", "purpose", "domain", "group", "holder", "domain_identity", "shared"}
+            "receiver_status", "purpose", "domain", "group", "holder", "domain_identity", "shared", "rotates_key"}
 OPS = {"create": "create", "update": "update", "replace": "replace", "create-replacement": "replace",
        "delete": "delete", "delete-replaced": "delete", "same": "same", "import": "import", "read": "read",
        "takeover": "takeover"}
