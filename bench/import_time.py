@@ -51,6 +51,13 @@ def where_the_time_goes(python: str) -> dict:
             "other_self_us": sum(other.values()), "top_own": top}
 
 
+def heavy_modules_loaded(python: str = sys.executable) -> list[str]:
+    """The HEAVY modules a fresh ``import mailgun_setup`` (after pulumi) loads: none is the rule."""
+    loaded = json.loads(subprocess.run([python, "-c", LOADED], capture_output=True, text=True, check=True,
+                                       cwd="/").stdout)
+    return sorted({m for m in loaded for h in HEAVY if m == h or m.startswith(h + ".")})
+
+
 def measure(python: str = sys.executable, runs: int = 5) -> dict:
     pulumi, ours = [], []
     for _ in range(runs):  # interleaved, so a burst of load on a shared machine hits both alike
@@ -58,9 +65,7 @@ def measure(python: str = sys.executable, runs: int = 5) -> dict:
         ours.append(once(python, "mailgun_setup"))
     cpu_ratio = min(c for _, c in ours) / min(c for _, c in pulumi)  # less sensitive to a loaded machine
     pulumi, ours = min(w for w, _ in pulumi), min(w for w, _ in ours)
-    loaded = json.loads(subprocess.run([python, "-c", LOADED], capture_output=True, text=True, check=True,
-                                       cwd="/").stdout)
-    heavy = sorted({m for m in loaded for h in HEAVY if m == h or m.startswith(h + ".")})
+    heavy = heavy_modules_loaded(python)
     return {"runs": runs, "import_pulumi_s": round(pulumi, 4), "import_mailgun_setup_s": round(ours, 4),
             "ratio": round(ours / pulumi, 3), "cpu_ratio": round(cpu_ratio, 3), "target": TARGET, "met": ours / pulumi <= TARGET,
             "heavy_modules_loaded": heavy, "where": where_the_time_goes(python)}

@@ -7,9 +7,10 @@ never leave Mailgun.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from .client import MailgunClient
+if TYPE_CHECKING:  # requests and urllib3 load when a client is made, in the provider process
+    from .client import MailgunClient
 from ..dns.names import bare
 
 
