@@ -52,9 +52,14 @@ def _dmarc(value, path, found, _values):
     return None
 
 
+def key_bits(props: Mapping) -> int:
+    """The declared DKIM key length as an int (the engine hands numbers over as floats); 0 when absent."""
+    return int(float(props.get("dkim_key_length") or 0))
+
+
 def _derived_selector(values):
-    length = values.get("dkim_key_length")  # an int; a float when it comes from the engine
-    return dkim_selector_for(int(length)) if isinstance(length, (int, float)) and not isinstance(length, bool) \
+    length = values.get("dkim_key_length")  # an Output or a failed value derives nothing
+    return dkim_selector_for(key_bits(values)) if isinstance(length, (int, float)) and not isinstance(length, bool) \
         else None
 
 
@@ -73,7 +78,7 @@ FIELDS: tuple[Field, ...] = (
           **choice(DKIM_KEY_LENGTHS),
           doc="DKIM key bits; a change is a key rotation in place (to a new selector: see `dkimSelector`)."),
     Field("dkim_selector", key="dkimSelector", plain=True, derive=_derived_selector,
-          default_doc=f"`{DEFAULT_DKIM_SELECTOR}` (1024 bits), `{dkim_selector_for(2048)}` (2048 bits)",
+          default_doc=", ".join(f"`{dkim_selector_for(bits)}` ({bits} bits)" for bits in DKIM_KEY_LENGTHS),
           rule=lambda v, p, found, _: rules.selector(v, p, found), schema={"type": "string", "pattern": SELECTOR_PATTERN},
           doc="The DKIM selector (one DNS label); a change rotates the key in place. Left out, it follows the "
               "key length, so a length change alone rotates to a new selector too."),
@@ -130,15 +135,25 @@ def problems(props: dict) -> list[Problem]:
     return checked_inputs(FIELDS, props)[1]
 
 
+def _upgrade_note(olds: dict, news: dict) -> str:
+    """Why a domain rotates with no length change, when the reason is the upgrade: up to 0.2.0 a key of
+    any length left without a selector was at ``mg``; now the selector follows the length."""
+    bits = key_bits(news)
+    if key_bits(olds) != bits or olds.get("dkim_selector") != DEFAULT_DKIM_SELECTOR \
+            or news.get("dkim_selector") != dkim_selector_for(bits):
+        return ""
+    return (f" (a {bits}-bit key declared without a selector is at {dkim_selector_for(bits)} since mailgun-setup "
+            f"0.3.0; set dkim_selector to {DEFAULT_DKIM_SELECTOR!r} to keep the current key)")
+
+
 def rotation_problems(olds: dict, news: dict) -> list[Problem]:
     """A key length or selector change of an existing domain is a key rotation; what it needs."""
     if not olds or news.get("automatic_sender_security") or not all(
             known(news.get(k)) for k in ("dkim_key_length", "dkim_selector")):
         return []
-    length_changed = int(float(olds.get("dkim_key_length") or 0)) != int(float(news.get("dkim_key_length") or 0))
+    bits = key_bits(news)
     selector_changed = olds.get("dkim_selector") != news.get("dkim_selector")
-    if length_changed and not selector_changed:
-        bits = int(float(news["dkim_key_length"]))
+    if key_bits(olds) != bits and not selector_changed:
         derived = dkim_selector_for(bits)
         way_out = f"leave dkim_selector out (it is then {derived})" if derived != news["dkim_selector"] else \
             f"set dkim_selector to a new name, e.g. {news['dkim_selector']}{bits}"
@@ -269,9 +284,8 @@ class DomainProvider(BaseProvider):
         result = super().diff(id_, olds, news)
         if olds.get("dkim_selector") != news.get("dkim_selector") and not news.get("automatic_sender_security") \
                 and known(news.get("dkim_selector")):
-            bits = lambda props: int(float(props.get("dkim_key_length") or 0))  # noqa: E731 (numbers come as floats)
-            pulumi.log.warn(f"{news.get('name')}: DKIM key rotation {olds.get('dkim_selector')} ({bits(olds)}) → "
-                            f"{news.get('dkim_selector')} ({bits(news)}): in place; the new key's record "
+            pulumi.log.warn(f"{news.get('name')}: DKIM key rotation {olds.get('dkim_selector')} ({key_bits(olds)}) → "
+                            f"{news.get('dkim_selector')} ({key_bits(news)}): in place; the new key's record "
                             f"{news.get('dkim_selector')}._domainkey.{news.get('name')} is published beside the old "
                             f"one, and the old key signs until the new one is valid{_upgrade_note(olds, news)}")
         return result
@@ -291,7 +305,7 @@ class DomainProvider(BaseProvider):
         if olds.get("dkim_selector") != news.get("dkim_selector") and not news.get("automatic_sender_security"):
             # a key rotation: the new key now, beside the old one; DomainRecords publishes it and swaps them
             domain_keys.create_domain_key(client, news["name"], news["dkim_selector"],
-                                          int(float(news["dkim_key_length"])))
+                                          key_bits(news))
         body = client.get_domain(news["name"])
         for note in domains.update_notes(olds, news, body):
             pulumi.log.warn(note)
@@ -305,17 +319,6 @@ class DomainProvider(BaseProvider):
             pulumi.log.info(f"{id_}: kept in Mailgun, still used by {', '.join(c.owner for c in others)}")
             return
         self.mailgun(props["region"]).delete_domain(id_, progress=pulumi.log.info)
-
-
-def _upgrade_note(olds: dict, news: dict) -> str:
-    """Why a domain rotates with no length change, when the reason is the upgrade: up to 0.2.0 a key of
-    any length left without a selector was at ``mg``; now the selector follows the length."""
-    bits = int(float(news.get("dkim_key_length") or 0))
-    if int(float(olds.get("dkim_key_length") or 0)) != bits or olds.get("dkim_selector") != DEFAULT_DKIM_SELECTOR \
-            or news.get("dkim_selector") != dkim_selector_for(bits):
-        return ""
-    return (f" (a {bits}-bit key declared without a selector is at {dkim_selector_for(bits)} since mailgun-setup "
-            f"0.3.0; set dkim_selector to {DEFAULT_DKIM_SELECTOR!r} to keep the current key)")
 
 
 IDENTITY_FIELDS = tuple(DomainProvider.replace_on)
