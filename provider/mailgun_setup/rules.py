@@ -20,7 +20,8 @@ from .problem import Problem  # noqa: F401 (re-exported: rules.Problem)
 
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _SELECTOR = re.compile(r"[a-z0-9-]{1,63}")
-_LOCAL_PART = re.compile(r"[A-Za-z0-9._%+-]{1,64}")
+LOCAL_PART_PATTERN = r"[A-Za-z0-9._%+-]{1,64}"  # an address's part before the @ (also in the JSON Schema)
+_LOCAL_PART = re.compile(LOCAL_PART_PATTERN)
 
 
 def hostname(value: Any, path: str, problems: list[Problem], required: bool = False) -> Optional[str]:

@@ -33,8 +33,7 @@ _ROUTES = ListCache()
 TWIN_SETTLE_SECONDS = 1.0
 
 
-_LOCAL = r"[A-Za-z0-9._%+-]{1,64}"
-_ACTION = (r'^\s*(forward\s*\(\s*"(' + URL_PATTERN + "|" + _LOCAL + r'@[^"@\s]+\.[^"@\s]+)"\s*\)'
+_ACTION = (r'^\s*(forward\s*\(\s*"(' + URL_PATTERN + "|" + rules.LOCAL_PART_PATTERN + r'@[^"@\s]+\.[^"@\s]+)"\s*\)'
            r'|store\s*\(\s*(notify\s*=\s*"' + URL_PATTERN + r'"\s*)?\)|stop\s*\(\s*\))\s*$')
 
 

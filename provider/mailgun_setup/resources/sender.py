@@ -42,7 +42,7 @@ FIELDS: tuple[Field, ...] = (
     Field("region", required=True),
     Field("username", key="username", required=True, plain=True,
           rule=lambda v, p, found, values: rules.username(v, p, values.get("domain"), found),
-          schema={"type": "string", "pattern": r"^[A-Za-z0-9._%+-]{1,64}@.+$"},
+          schema={"type": "string", "pattern": f"^{rules.LOCAL_PART_PATTERN}@.+$"},
           doc="The SMTP login, a full address under the domain (`support@mail.company.com`)."),
     Field("password", key="password", rule=lambda v, p, found, _: rules.password(v, p, found), schema={"oneOf": [
         {"type": "string", "minLength": PASSWORD_LENGTH[0], "maxLength": PASSWORD_LENGTH[1]}, SECRET]},

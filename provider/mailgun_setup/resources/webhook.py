@@ -75,7 +75,7 @@ class WebhookProvider(BaseProvider):
         return ("webhook", props["region"], props["domain"], props["kind"])
 
     def check(self, _olds: dict, news: dict) -> CheckResult:
-        news = {"region": DEFAULT_REGION, **{k: v for k, v in news.items() if v is not None}}
+        news = WebhookInputs.completed(news)
         clean, found = checked_inputs(FIELDS, news)
         news = cleaned(news, clean)
         self.declare(news)
