@@ -192,9 +192,8 @@ def _domain(entry: Any, path: str, stack_dns: Optional[str], problems: list[Prob
     entry = rules.mapping(entry, path, DOMAIN_KEYS, problems)
     if entry is None:
         return None
-    given = fields.from_config(DOMAIN_FIELDS, entry)
-    given["dns"] = stack_dns if given["dns"] is None else given["dns"]
-    clean = fields.validate(fields.in_config(DOMAIN_FIELDS), given, problems, path=lambda f: f"{path}.{f.key}")
+    clean = _entry(DOMAIN_FIELDS, {**entry, "dns": stack_dns if entry.get("dns") is None else entry["dns"]}, path,
+                   problems)
     name = clean["name"]
     webhooks = _webhooks(entry.get("webhooks"), f"{path}.webhooks", problems)
     senders, usernames = _senders(entry.get("senders"), f"{path}.senders", name, problems)
@@ -202,7 +201,7 @@ def _domain(entry: Any, path: str, stack_dns: Optional[str], problems: list[Prob
     if isinstance(entry.get("routes"), (list, tuple)) and entry["routes"] and clean["receiving"] is False:
         problems.append(Problem(f"{path}.routes", "routes need receiving: true on the domain"))
     settings = tuple((f.name, clean[f.name]) for f in DOMAIN_FIELDS
-                     if f.group == "setting" and given.get(f.name) is not None)
+                     if f.group == "setting" and entry.get(f.key) is not None)
     return DomainSpec(name=name, region=clean["region"], dkim_key_length=clean["dkim_key_length"],
                       dkim_selector=clean["dkim_selector"], retention_days=clean["retention_days"],
                       receiving=clean["receiving"], tracking=clean["tracking"], dns=clean["dns"], zone=clean["zone"],
